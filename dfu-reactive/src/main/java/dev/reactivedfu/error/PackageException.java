@@ -1,0 +1,49 @@
+package dev.reactivedfu.error;
+
+/** A DFU package that cannot be used: unreadable, malformed, hostile, or failing its hash or signature check. */
+public final class PackageException extends DfuException {
+
+    /** What is wrong with the package. */
+    public enum Fault {
+        NOT_A_ZIP, TRUNCATED, UNSAFE_ENTRY, DUPLICATE_ENTRY, MISSING_ENTRY, MANIFEST, INIT_PACKET, TOO_LARGE,
+        SIZE_MISMATCH, UNSUPPORTED_HASH, HASH_MISMATCH, SIGNATURE_INVALID, UNSIGNED, KEY, IO
+    }
+
+    private final String file;
+    private final Fault fault;
+
+    public PackageException(String file, Fault fault, String detail) {
+        this(file, fault, detail, null);
+    }
+
+    public PackageException(String file, Fault fault, String detail, Throwable cause) {
+        super(file + ": " + detail, cause);
+        this.file = file;
+        this.fault = fault;
+    }
+
+    /** The package (or key) file named by the user. */
+    public String file() {
+        return file;
+    }
+
+    public Fault fault() {
+        return fault;
+    }
+
+    @Override
+    public boolean isRetryable() {
+        return false;
+    }
+
+    @Override
+    public String advice() {
+        return switch (fault) {
+            case SIGNATURE_INVALID -> "check that the key is the one the package was signed with";
+            case KEY -> "pass a P-256 public key as PEM or as nrfutil's hex form";
+            case UNSIGNED -> "sign the package (nrfutil pkg generate --key-file)";
+            case IO -> "check that the file exists and is readable";
+            default -> "rebuild the package with nrfutil pkg generate";
+        };
+    }
+}
