@@ -118,7 +118,7 @@ class NettyDfuTransportSerialTest {
             ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.bootloader());
             Channel device = device(pty.b(), peer);
             DfuConnection c = transport(pty.a()).open().block(GUARD);
-            int count = 40_000; // ~500 kB of notifications: more than the ptys and socat buffer
+            int count = 12_000; // ~150 kB of notifications: several times what the ptys and socat buffer
             for (int i = 0; i < count; i++) {
                 device.write(io.netty.buffer.Unpooled.wrappedBuffer(ScriptedPeer.crcNotification(i, i)));
             }
