@@ -1,0 +1,76 @@
+package dev.reactivedfu.transfer;
+
+import dev.reactivedfu.error.RemoteErrorException;
+import dev.reactivedfu.protocol.Mtu;
+import dev.reactivedfu.protocol.OpCode;
+import dev.reactivedfu.protocol.ResultCode;
+
+/**
+ * What the nRF5 SDK 15–17 secure serial bootloader does that a master must live with, in one place
+ * (DESIGN.md, "Device behaviour a master must live with"; observed on SDK 17.1 code). The engine's other classes
+ * refer here instead of hard-coding a quirk.
+ *
+ * <ul>
+ *   <li><b>Empty frames re-execute the previous request.</b> The engine never sends one; transports never put a
+ *       leading END before a frame ({@link DfuConnection}).</li>
+ *   <li><b>A killed host leaves a partial frame in the decoder</b>, so a connection's first request may be
+ *       swallowed or misread: every connection starts with pings with fresh ids until one is echoed with its own
+ *       id, and only then reads state with SELECT, verified by CRC ({@code UpdateRun}).</li>
+ *   <li><b>One request at a time</b>: the UART answers only when its transmitter is idle; only WRITEs are
+ *       streamed ({@link Exchange}, {@link ObjectStreamer}).</li>
+ *   <li><b>PRN counts writes since the last CREATE or SET PRN</b>, and a device reset drops the interval to 0. The
+ *       engine sends SET PRN on every connection and after every re-synchronisation, and sends the rest of an object
+ *       resumed in the middle with PRN 0 (its counter is unknown there), restoring the interval before the next
+ *       CREATE.</li>
+ *   <li><b>CREATE of a data object erases a page</b> before it answers, and EXECUTE validates signatures and hashes:
+ *       their timeouts are longer ({@link DfuOptions}).</li>
+ *   <li><b>EXECUTE of an already complete object</b> may succeed or answer 0x08 depending on version and state; at
+ *       a boundary during a resume 0x08 means "already executed", verified with SELECT
+ *       ({@link #isAlreadyExecuted}).</li>
+ *   <li><b>A device that lost its state</b> (a reset with progress only in RAM, a misread request) answers 0x08 to
+ *       a data CREATE without a valid init packet, to EXECUTE of an incomplete object, and 0x05 to a CRC request
+ *       after an invalid SELECT: these are re-synchronised, not reported ({@link #isStateLoss}).</li>
+ *   <li><b>ABORT (0x0C) is never sent</b>: the bootloader saves its settings and resets at once without answering,
+ *       and on a dual-bank device the old application may then start, leaving DFU mode. Cancelling an update
+ *       simply stops between frames, which keeps the device's RAM progress for the next run.</li>
+ *   <li><b>MTU GET</b> is answered by every SDK 15–17 serial bootloader; should one answer "not supported", the
+ *       UART MTU ({@value Mtu#UART}) is assumed ({@link #FALLBACK_MTU}).</li>
+ *   <li><b>Protocol, hardware and firmware version requests</b> (0x00, 0x0A, 0x0B) are unknown to older
+ *       bootloaders, which answer 0x02; the engine probes them and takes any failure as "not supported".</li>
+ *   <li><b>After the final EXECUTE</b> the device answers and then resets, also when validation failed; an image
+ *       that follows needs a new connection, and a connection loss after that answer is expected.</li>
+ * </ul>
+ */
+final class BootloaderQuirks {
+
+    /** MTU assumed when MTU GET is not supported. */
+    static final int FALLBACK_MTU = Mtu.UART;
+
+    private BootloaderQuirks() {
+    }
+
+    /** EXECUTE answered "operation not permitted": at an object boundary during a resume, "already executed". */
+    static boolean isAlreadyExecuted(RemoteErrorException e) {
+        return e.opCode() == OpCode.EXECUTE && e.result() == ResultCode.OPERATION_NOT_PERMITTED;
+    }
+
+    /**
+     * An answer that says the device's state is not what the engine's plan assumed (rather than a verdict on the
+     * package): re-synchronise, read the state again and plan afresh.
+     */
+    static boolean isStateLoss(RemoteErrorException e) {
+        return switch (e.result()) {
+            case OPERATION_NOT_PERMITTED -> e.opCode() == OpCode.CREATE || e.opCode() == OpCode.EXECUTE
+                    || e.opCode() == OpCode.WRITE || e.opCode() == OpCode.CRC_GET;
+            // 0x05 on EXECUTE is the init packet's verdict (bad signature, unparsable), not lost state
+            case INVALID_OBJECT -> e.opCode() == OpCode.CRC_GET || e.opCode() == OpCode.WRITE;
+            case INVALID, SUCCESS, OP_CODE_NOT_SUPPORTED, INVALID_PARAMETER, INSUFFICIENT_RESOURCES,
+                 UNSUPPORTED_TYPE, OPERATION_FAILED, EXTENDED_ERROR -> false;
+        };
+    }
+
+    /** MTU GET answered "not supported". */
+    static boolean isMtuUnsupported(RemoteErrorException e) {
+        return e.opCode() == OpCode.MTU_GET && e.result() == ResultCode.OP_CODE_NOT_SUPPORTED;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.reactivedfu.transfer;
+
+import dev.reactivedfu.error.CrcMismatchException;
+import dev.reactivedfu.error.DfuTimeoutException;
+import dev.reactivedfu.error.ProtocolViolationException;
+import dev.reactivedfu.error.RemoteErrorException;
+import dev.reactivedfu.protocol.DfuInbound;
+import dev.reactivedfu.protocol.DfuRequest;
+import dev.reactivedfu.protocol.DfuResponse;
+import dev.reactivedfu.protocol.OpCode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.function.Tuple2;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Streams the WRITEs of one object range as a {@code Flux} of MTU-sized chunks, requested only as PRN credits
+ * allow (DESIGN.md, "One update, as data flowing").
+ *
+ * <p>Credit rule: with PRN {@code n > 0} the device notifies after every {@code n}-th write since the last CREATE or
+ * SET PRN; write {@code i} (0-based) is sent only when {@code i - acknowledged < window × n}, where
+ * {@code acknowledged} counts the writes covered by verified notifications. So at most {@code window × n} writes are
+ * ever unacknowledged. With PRN 0 each write is sent once the previous one was handed to the port. Each write is
+ * subscribed only after the previous one's send completed, so a slow port holds back demand as well.
+ *
+ * <p>Every notification is checked against the local image: its offset must be the end of the {@code k·n}-th write
+ * and its CRC the image's CRC there; otherwise writes were lost ({@link CrcMismatchException}). The wait for a
+ * notification starts when the writes it acknowledges have been sent and is bounded by the WRITE timeout
+ * ({@link DfuTimeoutException} for {@link OpCode#WRITE}).
+ */
+final class ObjectStreamer {
+
+    /** Accounting callbacks of the caller; each may return an event to emit, or {@code null}. */
+    interface Tracker {
+        /** A write of {@code length} bytes at {@code offset} was handed to the port. */
+        DfuEvent sent(long offset, int length);
+
+        /** A notification at {@code offset} verified. */
+        DfuEvent verified(long offset, long crc);
+    }
+
+    private ObjectStreamer() {
+    }
+
+    /**
+     * Streams {@code image[from, end)}. Lazy. Completes when every write was sent and every notification the
+     * device owes for them has verified (the caller then asks CRC GET for the end). Errors as the class comment says.
+     *
+     * @param prn    the device's PRN interval, its counter at zero when this starts
+     * @param window notifications' worth of writes allowed in flight
+     */
+    static Flux<DfuEvent> stream(Exchange exchange, LocalImage image, long from, long end, int chunk, int prn,
+                                 int window, Duration timeout, Tracker tracker) {
+        return Flux.defer(() -> {
+            int writes = (int) ((end - from + chunk - 1) / chunk);
+            if (writes <= 0) {
+                return Flux.empty();
+            }
+            long[] ends = new long[writes];
+            for (int i = 0; i < writes; i++) {
+                ends[i] = Math.min(end, from + (long) (i + 1) * chunk);
+            }
+            if (prn == 0) {
+                return Flux.range(0, writes).concatMap(i -> send(exchange, image, ends, from, i, tracker, null), 0);
+            }
+            int notifications = writes / prn;
+            int credit = window * prn;
+            Sinks.Many<Integer> acknowledged = Sinks.many().replay().latestOrDefault(0);
+            Sinks.Many<Integer> sent = Sinks.many().replay().latestOrDefault(0);
+
+            Flux<DfuEvent> acks = notifications == 0 ? Flux.empty() : exchange
+                    .listen(ObjectStreamer::isNotificationFrame)
+                    .take(notifications)
+                    .index()
+                    .timeout(sentAtLeast(sent, prn).then(Mono.delay(timeout, exchange.scheduler())),
+                            t -> sentAtLeast(sent, (int) (t.getT1() + 2) * prn)
+                                    .then(Mono.delay(timeout, exchange.scheduler())))
+                    .onErrorMap(TimeoutException.class, e -> new DfuTimeoutException(OpCode.WRITE, timeout))
+                    .concatMap(t -> verify(t, image, ends, prn, acknowledged, tracker));
+
+            Flux<DfuEvent> sends = Flux.range(0, writes).concatMap(i -> acknowledged.asFlux()
+                    .filter(acked -> i < acked + credit)
+                    .next()
+                    .thenMany(send(exchange, image, ends, from, i, tracker, sent)), 0);
+
+            // acks first: its listener must be installed before the first write can cause a notification
+            return Flux.merge(acks, sends);
+        });
+    }
+
+    private static Mono<Integer> sentAtLeast(Sinks.Many<Integer> sent, int count) {
+        return sent.asFlux().filter(s -> s >= count).next();
+    }
+
+    private static Mono<DfuEvent> send(Exchange exchange, LocalImage image, long[] ends, long from, int i,
+                                       Tracker tracker, Sinks.Many<Integer> sent) {
+        long start = i == 0 ? from : ends[i - 1];
+        int length = (int) (ends[i] - start);
+        return exchange.write(new DfuRequest.Write(image.slice(start, length)))
+                .then(Mono.fromCallable(() -> {
+                    if (sent != null) {
+                        sent.tryEmitNext(i + 1);
+                    }
+                    return tracker.sent(start, length);
+                }));
+    }
+
+    private static boolean isNotificationFrame(DfuInbound frame) {
+        if (frame instanceof DfuInbound.Malformed) {
+            return true;
+        }
+        if (frame instanceof DfuResponse.Error error) {
+            return error.opCode() == OpCode.CRC_GET || error.opCode() == OpCode.WRITE;
+        }
+        return frame instanceof DfuResponse.Crc;
+    }
+
+    private static Mono<DfuEvent> verify(Tuple2<Long, DfuInbound> indexed, LocalImage image, long[] ends, int prn,
+                                         Sinks.Many<Integer> acknowledged, Tracker tracker) {
+        int covered = (int) (indexed.getT1() + 1) * prn;
+        DfuInbound frame = indexed.getT2();
+        if (frame instanceof DfuInbound.Malformed m) {
+            return Mono.error(new ProtocolViolationException("a PRN notification (" + m.reason() + ")", m.frame()));
+        }
+        if (frame instanceof DfuResponse.Error error) {
+            return Mono.error(new RemoteErrorException(error));
+        }
+        DfuResponse.Crc crc = (DfuResponse.Crc) frame;
+        long expected = ends[covered - 1];
+        if (crc.offset() != expected || !image.matches(crc.offset(), crc.crc())) {
+            // lost or corrupted writes: the device counts and sums only what it received
+            return Mono.error(new CrcMismatchException(expected, image.crcAt(expected), crc.crc()));
+        }
+        acknowledged.tryEmitNext(covered);
+        return Mono.justOrEmpty(tracker.verified(crc.offset(), crc.crc()));
+    }
+}
