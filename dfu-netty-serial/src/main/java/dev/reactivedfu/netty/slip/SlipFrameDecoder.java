@@ -124,38 +124,60 @@ public final class SlipFrameDecoder extends ByteToMessageDecoder {
 
     /** Appends the unescaped bytes of {@code in[readerIndex, to)} to the current frame, or starts discarding. */
     private void unescape(ChannelHandlerContext ctx, ByteBuf in, int to) {
-        int from = in.readerIndex();
-        if (from == to) {
+        int i = in.readerIndex();
+        if (i == to) {
             return;
         }
         if (frame == null) {
-            frame = ctx.alloc().buffer(Math.min(to - from, maxFrameLength));
+            frame = ctx.alloc().buffer(Math.min(to - i, maxFrameLength));
         }
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
+        while (i < to) {
+            byte b;
             if (escaped) {
                 escaped = false;
-                if (b == Slip.ESC_END) {
+                byte code = in.getByte(i++);
+                if (code == Slip.ESC_END) {
                     b = Slip.END;
-                } else if (b == Slip.ESC_ESC) {
+                } else if (code == Slip.ESC_ESC) {
                     b = Slip.ESC;
                 } else {
-                    in.readerIndex(i + 1);
-                    drop(badEscape, String.format("ESC followed by %02X", b & 0xFF));
+                    in.readerIndex(i);
+                    drop(badEscape, String.format("ESC followed by %02X", code & 0xFF));
                     return;
                 }
-            } else if (b == Slip.ESC) {
-                escaped = true;
+                if (!append(in, i, b)) {
+                    return;
+                }
                 continue;
             }
-            if (frame.writerIndex() == maxFrameLength) {
-                in.readerIndex(i + 1);
+            // copy the plain run up to the next ESC in one go (the span holds no END)
+            int esc = in.indexOf(i, to, Slip.ESC);
+            int runEnd = esc < 0 ? to : esc;
+            int room = maxFrameLength - frame.writerIndex();
+            if (runEnd - i > room) {
+                in.readerIndex(i + room + 1);
                 drop(oversized, "longer than " + maxFrameLength + " bytes");
                 return;
             }
-            frame.writeByte(b);
+            frame.writeBytes(in, i, runEnd - i);
+            i = runEnd;
+            if (esc >= 0) {
+                escaped = true;
+                i++;
+            }
         }
         in.readerIndex(to);
+    }
+
+    /** Appends one unescaped byte; false (and the frame dropped) when it does not fit. */
+    private boolean append(ByteBuf in, int next, byte b) {
+        if (frame.writerIndex() == maxFrameLength) {
+            in.readerIndex(next);
+            drop(oversized, "longer than " + maxFrameLength + " bytes");
+            return false;
+        }
+        frame.writeByte(b);
+        return true;
     }
 
     private void drop(AtomicLong counter, String why) {

@@ -1,6 +1,7 @@
 package dev.reactivedfu.netty.slip;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
@@ -40,30 +41,26 @@ public final class SlipFrameEncoder extends MessageToMessageEncoder<ByteBuf> {
      * Encodes the readable bytes of {@code msg} into a new buffer of exactly the frame's size; {@code msg} is left
      * untouched (its reader index does not move) and stays owned by the caller. Exposed for benchmarks.
      */
-    public static ByteBuf encode(io.netty.buffer.ByteBufAllocator alloc, ByteBuf msg) {
+    public static ByteBuf encode(ByteBufAllocator alloc, ByteBuf msg) {
         int from = msg.readerIndex();
         int to = msg.writerIndex();
         int specials = 0;
-        for (int i = from; i < to; i++) {
-            byte b = msg.getByte(i);
-            if (b == Slip.END || b == Slip.ESC) {
-                specials++;
-            }
+        for (int i = msg.forEachByte(from, to - from, Slip.NOT_SPECIAL); i >= 0;
+             i = msg.forEachByte(i + 1, to - i - 1, Slip.NOT_SPECIAL)) {
+            specials++;
         }
         ByteBuf frame = alloc.buffer(to - from + specials + 1);
-        if (specials == 0) {
-            frame.writeBytes(msg, from, to - from);
-        } else {
-            for (int i = from; i < to; i++) {
-                byte b = msg.getByte(i);
-                if (b == Slip.END) {
-                    frame.writeByte(Slip.ESC).writeByte(Slip.ESC_END);
-                } else if (b == Slip.ESC) {
-                    frame.writeByte(Slip.ESC).writeByte(Slip.ESC_ESC);
-                } else {
-                    frame.writeByte(b);
-                }
+        int i = from;
+        while (i < to) {
+            // copy the plain run up to the next special byte in one go, then its escape
+            int special = msg.forEachByte(i, to - i, Slip.NOT_SPECIAL);
+            int runEnd = special < 0 ? to : special;
+            frame.writeBytes(msg, i, runEnd - i);
+            if (special < 0) {
+                break;
             }
+            frame.writeByte(Slip.ESC).writeByte(msg.getByte(special) == Slip.END ? Slip.ESC_END : Slip.ESC_ESC);
+            i = special + 1;
         }
         frame.writeByte(Slip.END);
         return frame;

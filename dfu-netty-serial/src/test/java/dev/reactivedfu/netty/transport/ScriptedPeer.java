@@ -98,6 +98,11 @@ final class ScriptedPeer extends SimpleChannelInboundHandler<ByteBuf> {
         ctx.flush();
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // the host end went away: nothing to answer any more
+    }
+
     static byte[] crcNotification(long offset, long crc) {
         return DfuCodec.encodeResponse(new DfuResponse.Crc(offset, crc));
     }
