@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 PkgCommand.class,
                 FlashCommand.class,
                 PortsCommand.class,
+                DemoCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
