@@ -71,6 +71,8 @@ final class FakeDevice {
 
     // --- observation
     final List<DfuRequest> received = new ArrayList<>();
+    /** Virtual time (ms) each request of {@link #received} arrived at. */
+    final List<Long> receivedAt = new ArrayList<>();
     final List<byte[]> activated = new ArrayList<>();
     int opens;
     int resets;
@@ -136,6 +138,19 @@ final class FakeDevice {
         return dataOffset;
     }
 
+    /** Progress restored from a stale flash copy: the device now reports this data offset and CRC. */
+    void restoreStaleProgress(long offset, long crc) {
+        dataOffset = offset;
+        dataCrc = crc;
+        executedOffset = offset;
+        executedCrc = crc;
+    }
+
+    /** The requests received so far with this opcode. */
+    List<DfuRequest> received(OpCode op) {
+        return received.stream().filter(r -> r.opCode() == op).toList();
+    }
+
     /** Resets the device now (as a power cycle). */
     void reset() {
         resets++;
@@ -161,6 +176,7 @@ final class FakeDevice {
 
     private void handle(DfuRequest request) {
         received.add(request);
+        receivedAt.add(scheduler.now(TimeUnit.MILLISECONDS));
         int n = counts.merge(request.opCode(), 1, Integer::sum);
         if (stuck && scheduler.now(TimeUnit.MILLISECONDS) - stuckSince >= inactivityTimeout.toMillis()) {
             reset();

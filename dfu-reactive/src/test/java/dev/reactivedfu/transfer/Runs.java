@@ -1,6 +1,6 @@
 package dev.reactivedfu.transfer;
 
-import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -48,30 +48,36 @@ final class Runs {
         List<Timed> events = new ArrayList<>();
         Throwable[] error = new Throwable[1];
         boolean[] done = new boolean[1];
-        Disposable[] subscription = new Disposable[1];
         boolean[] cancelled = new boolean[1];
-        subscription[0] = update.subscribe(e -> {
-            events.add(new Timed(vts.now(TimeUnit.MILLISECONDS), e));
-            if (cancelWhen != null && !cancelled[0] && cancelWhen.test(e)) {
-                cancelled[0] = true;
-                done[0] = true;
-                if (subscription[0] != null) {
-                    subscription[0].dispose();
+        BaseSubscriber<DfuEvent> subscriber = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnNext(DfuEvent e) {
+                events.add(new Timed(vts.now(TimeUnit.MILLISECONDS), e));
+                if (cancelWhen != null && !cancelled[0] && cancelWhen.test(e)) {
+                    cancelled[0] = true;
+                    done[0] = true;
+                    cancel();
                 }
             }
-        }, e -> {
-            error[0] = e;
-            done[0] = true;
-        }, () -> done[0] = true);
-        if (cancelled[0]) {
-            subscription[0].dispose();
-        }
+
+            @Override
+            protected void hookOnError(Throwable e) {
+                error[0] = e;
+                done[0] = true;
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                done[0] = true;
+            }
+        };
+        update.subscribe(subscriber);
         long start = vts.now(TimeUnit.MILLISECONDS);
         while (!done[0] && vts.now(TimeUnit.MILLISECONDS) - start < limit.toMillis()) {
             vts.advanceTimeBy(step);
         }
         if (!done[0]) {
-            subscription[0].dispose();
+            subscriber.dispose();
         }
         return new Result(events, error[0], done[0] && error[0] == null && !cancelled[0],
                 vts.now(TimeUnit.MILLISECONDS));

@@ -62,6 +62,11 @@ public final class TestPackages {
 
     /** A one-image application package with {@code size} seeded random firmware bytes and an unsigned init packet. */
     public static DfuPackage synthetic(int size, long seed) {
+        return synthetic(size, seed, 52);
+    }
+
+    /** As {@link #synthetic(int, long)} for hardware version {@code hwVersion}. */
+    public static DfuPackage synthetic(int size, long seed, int hwVersion) {
         byte[] firmware = new byte[size];
         new Random(seed).nextBytes(firmware);
         byte[] dat = DfuCc.Packet.newBuilder()
@@ -69,7 +74,7 @@ public final class TestPackages {
                         .setOpCode(DfuCc.OpCode.INIT)
                         .setInit(DfuCc.InitCommand.newBuilder()
                                 .setFwVersion(1)
-                                .setHwVersion(52)
+                                .setHwVersion(hwVersion)
                                 .addSdReq(0xCA)
                                 .setType(DfuCc.FwType.APPLICATION)
                                 .setAppSize(size)))
@@ -78,5 +83,12 @@ public final class TestPackages {
         FirmwareImage image = new FirmwareImage(ImageKind.APPLICATION, "app.bin", "app.dat", dat, firmware,
                 InitPacket.parse("app.dat", dat));
         return new DfuPackage("synthetic-" + size, List.of(image));
+    }
+
+    /** {@code pkg} with its single image's firmware replaced (same init packet): a stand-in for other bytes. */
+    public static DfuPackage withFirmware(DfuPackage pkg, byte[] firmware) {
+        FirmwareImage i = pkg.images().get(0);
+        return new DfuPackage(pkg.source() + "-altered", List.of(new FirmwareImage(i.kind(), i.binFile(),
+                i.datFile(), i.initPacket(), firmware, i.init())));
     }
 }
