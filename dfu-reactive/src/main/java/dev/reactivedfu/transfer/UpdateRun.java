@@ -470,16 +470,20 @@ final class UpdateRun {
                             Mono.fromRunnable(() -> forceRestart = false),
                             sendAndExecute(ObjectType.COMMAND, 0, 0, size, new Step.ReadData()));
                 }
+                // WRITE, CRC GET and EXECUTE act on the type last selected or created, and DATA was selected last
+                Mono<DfuEvent> reselect = select(ObjectType.COMMAND).then(Mono.empty());
                 if (plan instanceof CommandPlan.Resume resume) {
                     return Flux.concat(
                             Mono.just(new DfuEvent.ObjectResumed(kind, ObjectType.COMMAND, 0, resume.offset(),
                                     "the device holds a verified part of the init packet")),
+                            reselect,
                             sendRestAndExecute(ObjectType.COMMAND, 0, resume.offset(), size, new Step.ReadData()));
                 }
                 if (plan instanceof CommandPlan.Execute) {
                     return Flux.concat(
                             Mono.just(new DfuEvent.ObjectResumed(kind, ObjectType.COMMAND, 0, size,
                                     "the init packet is complete on the device")),
+                            reselect,
                             exchange.request(new DfuRequest.Execute())
                                     .onErrorResume(RemoteErrorException.class,
                                             e -> BootloaderQuirks.isAlreadyExecuted(e) ? Mono.empty() : Mono.error(e))
