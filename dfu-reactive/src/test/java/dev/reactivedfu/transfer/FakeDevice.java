@@ -76,6 +76,7 @@ final class FakeDevice {
     final List<byte[]> activated = new ArrayList<>();
     int opens;
     int resets;
+    int pulses;
     int maxUnacknowledgedWrites;
     final Map<OpCode, Integer> counts = new EnumMap<>(OpCode.class);
 
@@ -458,6 +459,7 @@ final class FakeDevice {
                 return DfuConnection.super.pulseReset();
             }
             return Mono.fromRunnable(() -> {
+                pulses++;
                 boolean closes = resetClosesPort;
                 resetClosesPort = false;
                 reset();

@@ -27,10 +27,22 @@ final class Runs {
             return timed.stream().map(Timed::event).filter(type::isInstance).map(type::cast).toList();
         }
 
+        /** The summary of the last event, done or failed. */
+        UpdateSummary finalSummary() {
+            DfuEvent last = timed.isEmpty() ? null : timed.get(timed.size() - 1).event();
+            if (last instanceof DfuEvent.UpdateDone d) {
+                return d.summary();
+            }
+            if (last instanceof DfuEvent.Failed f) {
+                return f.summary();
+            }
+            throw new AssertionError("the update did not end; last event " + last);
+        }
+
         UpdateSummary summary() {
             List<DfuEvent.UpdateDone> done = events(DfuEvent.UpdateDone.class);
             if (done.isEmpty()) {
-                throw new AssertionError("no UpdateDone; error " + error + "; events " + events());
+                throw new AssertionError("no UpdateDone; error " + error);
             }
             return done.get(0).summary();
         }
