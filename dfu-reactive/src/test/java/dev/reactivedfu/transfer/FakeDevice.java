@@ -218,16 +218,15 @@ final class FakeDevice {
         DfuInbound frame = action == Action.GARBLE_ANSWER
                 ? new DfuInbound.Malformed(new byte[]{0x60, (byte) request.opCode().code()}, "truncated")
                 : answer;
-        deliver(frame, request instanceof DfuRequest.Write ? writesSinceCreate : -1);
-        if (answer instanceof DfuResponse.Ack ack && ack.opCode() == OpCode.EXECUTE && activatedJustNow) {
-            activatedJustNow = false;
-            reset();
-        }
+        // after the final EXECUTE the device answers, then resets
+        boolean resetAfter = activatedJustNow;
+        activatedJustNow = false;
+        deliver(frame, request instanceof DfuRequest.Write ? writesSinceCreate : -1, resetAfter);
     }
 
     private boolean activatedJustNow;
 
-    private void deliver(DfuInbound frame, int writesCovered) {
+    private void deliver(DfuInbound frame, int writesCovered, boolean resetAfter) {
         FakeConnection c = connection;
         if (c == null) {
             return;
@@ -237,6 +236,9 @@ final class FakeDevice {
                 writesNotified = Math.max(writesNotified, writesCovered);
             }
             c.emit(frame);
+            if (resetAfter) {
+                reset();
+            }
         };
         if (answerDelay.isZero()) {
             emit.run();
