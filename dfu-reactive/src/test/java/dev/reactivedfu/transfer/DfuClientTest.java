@@ -47,6 +47,17 @@ class DfuClientTest {
     }
 
     @Test
+    void a_200_kib_image_of_50_objects_arrives_whole_over_a_device_that_answers_at_once() {
+        DfuPackage app200k = TestPackages.fixture("/fixtures/app_200k.zip");
+
+        Runs.Result r = update(app200k, options().build());
+
+        assertThat(r.error()).isNull();
+        assertThat(device.activated.get(0)).isEqualTo(app200k.images().get(0).firmware());
+        assertThat(r.summary().objectsExecuted()).isEqualTo(51);
+    }
+
+    @Test
     void the_events_follow_the_update_step_by_step() {
         List<DfuEvent> events = update(app24k, options().build()).events();
 
