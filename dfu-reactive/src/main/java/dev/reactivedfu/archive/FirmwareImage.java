@@ -1,6 +1,7 @@
 package dev.reactivedfu.archive;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One image of a DFU package: its kind, the init packet to send as the command object (the {@code .dat} bytes,
@@ -16,17 +17,31 @@ public final class FirmwareImage {
     private final byte[] initPacket;
     private final byte[] firmware;
     private final InitPacket init;
+    private final Optional<ReadOnlyMetadata> metadata;
 
+    /** An image without manifest metadata. */
     public FirmwareImage(ImageKind kind, String binFile, String datFile, byte[] initPacket, byte[] firmware,
                          InitPacket init) {
+        this(kind, binFile, datFile, initPacket, firmware, init, Optional.empty());
+    }
+
+    /**
+     * An image as the package reader makes it.
+     *
+     * @param metadata the manifest's {@code info_read_only_metadata} for this image, when it has one
+     */
+    public FirmwareImage(ImageKind kind, String binFile, String datFile, byte[] initPacket, byte[] firmware,
+                         InitPacket init, Optional<ReadOnlyMetadata> metadata) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.binFile = Objects.requireNonNull(binFile, "binFile");
         this.datFile = Objects.requireNonNull(datFile, "datFile");
         this.initPacket = initPacket.clone();
         this.firmware = firmware.clone();
         this.init = Objects.requireNonNull(init, "init");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
     }
 
+    /** What the image is; decides its place in the send order. */
     public ImageKind kind() {
         return kind;
     }
@@ -64,6 +79,14 @@ public final class FirmwareImage {
     /** The parsed init packet. */
     public InitPacket init() {
         return init;
+    }
+
+    /**
+     * The manifest's {@code info_read_only_metadata} (SoftDevice and bootloader sizes of a combined image), for
+     * display only: the init packet's sizes are what the device checks.
+     */
+    public Optional<ReadOnlyMetadata> metadata() {
+        return metadata;
     }
 
     @Override

@@ -5,9 +5,13 @@ package dev.reactivedfu.archive;
  * application last (the application's sd_req may name the SoftDevice that comes before it).
  */
 public enum ImageKind {
+    /** A SoftDevice and a bootloader in one image; sent first. */
     SOFTDEVICE_BOOTLOADER("softdevice_bootloader"),
+    /** A SoftDevice alone. */
     SOFTDEVICE("softdevice"),
+    /** A bootloader alone. */
     BOOTLOADER("bootloader"),
+    /** The application; sent last. */
     APPLICATION("application");
 
     private final String manifestKey;

@@ -115,10 +115,12 @@ public final class InitPacket {
                 && InitPacketSignature.verify(key, initCommandBytes, signature());
     }
 
+    /** {@code fw_version} (uint32: read with {@link Integer#toUnsignedLong(int)}); the bootloader refuses a lower one. */
     public int fwVersion() {
         return init.getFwVersion();
     }
 
+    /** {@code hw_version} (uint32); must equal the board's, e.g. 52 for nRF52. */
     public int hwVersion() {
         return init.getHwVersion();
     }
@@ -128,26 +130,32 @@ public final class InitPacket {
         return init.getSdReqList();
     }
 
+    /** The image type the init packet announces. */
     public DfuCc.FwType type() {
         return init.getType();
     }
 
+    /** {@code sd_size} (uint32): SoftDevice bytes, 0 when the image holds none. */
     public int sdSize() {
         return init.getSdSize();
     }
 
+    /** {@code bl_size} (uint32): bootloader bytes, 0 when the image holds none. */
     public int blSize() {
         return init.getBlSize();
     }
 
+    /** {@code app_size} (uint32): application bytes, 0 when the image holds none. */
     public int appSize() {
         return init.getAppSize();
     }
 
+    /** {@code is_debug}: a debug package skips version checks, and a release bootloader refuses it. */
     public boolean isDebug() {
         return init.getIsDebug();
     }
 
+    /** The hash type; {@code NO_HASH} when the init packet has no hash. */
     public DfuCc.HashType hashType() {
         return init.getHash().getHashType();
     }
@@ -157,6 +165,7 @@ public final class InitPacket {
         return init.getHash().getHash().toByteArray();
     }
 
+    /** How the bootloader validates the image at boot, one entry per part (SoftDevice, bootloader) or image. */
     public List<DfuCc.BootValidation> bootValidations() {
         return init.getBootValidationList();
     }

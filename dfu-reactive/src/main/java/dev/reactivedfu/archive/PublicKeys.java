@@ -17,10 +17,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.security.spec.EllipticCurve;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -104,7 +106,8 @@ public final class PublicKeys {
         AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
         params.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
-        return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
+        return checkP256((ECPublicKey) KeyFactory.getInstance("EC")
+                .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec)));
     }
 
     /** The 128 hex digits of a key: one run of them (nrfutil's output, labels around it allowed) or 64 {@code 0xNN}. */
@@ -124,9 +127,22 @@ public final class PublicKeys {
         return sb.toString().toLowerCase(Locale.ROOT);
     }
 
+    /** Requires a P-256 key whose point lies on the curve (the JDK's key factory does not check that). */
     private static ECPublicKey checkP256(ECPublicKey key) {
-        if (key.getParams().getCurve().getField().getFieldSize() != 256) {
+        EllipticCurve curve = key.getParams().getCurve();
+        if (curve.getField().getFieldSize() != 256 || !(curve.getField() instanceof ECFieldFp field)) {
             throw new IllegalArgumentException("the key is not on P-256");
+        }
+        BigInteger p = field.getP();
+        ECPoint w = key.getW();
+        if (w.equals(ECPoint.POINT_INFINITY)) {
+            throw new IllegalArgumentException("the key is the point at infinity");
+        }
+        BigInteger x = w.getAffineX();
+        BigInteger y = w.getAffineY();
+        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0
+                || !y.pow(2).mod(p).equals(x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p))) {
+            throw new IllegalArgumentException("the point is not on P-256");
         }
         return key;
     }
