@@ -18,7 +18,7 @@ final class Runs {
     }
 
     /** What an update did. */
-    record Result(List<Timed> timed, Throwable error, boolean completed, long endMillis) {
+    record Result(List<Timed> timed, Throwable error, boolean completed, boolean cancelled, long endMillis) {
         List<DfuEvent> events() {
             return timed.stream().map(Timed::event).toList();
         }
@@ -91,7 +91,7 @@ final class Runs {
         if (!done[0]) {
             subscriber.dispose();
         }
-        return new Result(events, error[0], done[0] && error[0] == null && !cancelled[0],
+        return new Result(events, error[0], done[0] && error[0] == null && !cancelled[0], cancelled[0],
                 vts.now(TimeUnit.MILLISECONDS));
     }
 
