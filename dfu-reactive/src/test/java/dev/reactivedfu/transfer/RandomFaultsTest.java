@@ -140,6 +140,7 @@ class RandomFaultsTest {
                 }
                 typedErrorSeen = true;
                 STATS[TYPED_ERRORS]++;
+                System.out.println("random faults: " + context + ": typed error, retrying: " + r.error());
                 // the retry runs without faults
                 faultsLeft[0] = 0;
             } else if (!r.cancelled()) {
