@@ -224,13 +224,17 @@ final class UpdateRun {
                         Session s = new Session(new Exchange(connection, port, options, scheduler), attempt);
                         return s.exchange.attach(s.run());
                     },
-                    UpdateRun::closeQuietly,
+                    c -> closeQuietly(c),
                     (connection, error) -> closeQuietly(connection),
-                    UpdateRun::closeQuietly);
+                    c -> closeQuietly(c));
         }
 
         private Mono<DfuConnection> open() {
-            Mono<DfuConnection> open = transport.open();
+            Duration limit = options.openTimeout();
+            Mono<DfuConnection> open = transport.open()
+                    .timeout(limit, scheduler)
+                    .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new TransportClosedException(port,
+                            "opening took longer than " + limit.toMillis() + " ms", e));
             if (!awaitingReboot) {
                 return open;
             }
@@ -337,6 +341,10 @@ final class UpdateRun {
                 List<String> tried = new ArrayList<>();
                 tried.add(options.pingAttempts() + " pings");
                 Mono<Boolean> pulse = exchange.pulseReset()
+                        .timeout(options.openTimeout(), scheduler)
+                        .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new TransportClosedException(
+                                port, "pulsing the reset lines took longer than "
+                                + options.openTimeout().toMillis() + " ms", e))
                         .thenReturn(Boolean.TRUE)
                         .onErrorResume(UnsupportedOperationException.class, e -> Mono.just(Boolean.FALSE))
                         .flatMap(pulsed -> {
@@ -738,9 +746,9 @@ final class UpdateRun {
         }
     }
 
-    private static Mono<Void> closeQuietly(DfuConnection connection) {
-        return connection.close().onErrorResume(e -> {
-            log.debug("closing the connection failed: {}", e.toString());
+    private Mono<Void> closeQuietly(DfuConnection connection) {
+        return connection.close().timeout(options.openTimeout(), scheduler).onErrorResume(e -> {
+            log.debug("{}: closing the connection failed: {}", port, e.toString());
             return Mono.empty();
         });
     }

@@ -322,6 +322,29 @@ class FaultTest {
     }
 
     @Test
+    void a_port_that_never_opens_fails_in_bounded_time_with_the_port_error() {
+        DfuTransport hanging = new DfuTransport() {
+            @Override
+            public String name() {
+                return "ttyGONE";
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<DfuConnection> open() {
+                return reactor.core.publisher.Mono.never();
+            }
+        };
+
+        Runs.Result r = Runs.run(DfuClient.create().update(hanging, app24k, options().build()), vts);
+
+        assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class,
+                e -> assertThat(e.getCause()).isInstanceOf(TransportClosedException.class)
+                        .hasMessageContaining("ttyGONE"));
+        // six attempts of ten seconds, and backoffs of 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s between them
+        assertThat(r.endMillis()).isEqualTo(6 * 10_000 + 3_100);
+    }
+
+    @Test
     void a_first_request_swallowed_by_a_stale_partial_frame_costs_one_ping() {
         device.hook = (r, n) -> r.opCode() == OpCode.PING && n == 1 ? Action.DROP_REQUEST : Action.NORMAL;
 
