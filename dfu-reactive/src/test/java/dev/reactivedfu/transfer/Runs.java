@@ -10,25 +10,29 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** Runs an update on virtual time and records what it emitted and when. */
-final class Runs {
+/**
+ * Runs an update on virtual time and records what it emitted and when (shared with other modules' tests through
+ * the test-jar).
+ */
+public final class Runs {
 
     /** An event and the virtual time it was emitted at. */
-    record Timed(long millis, DfuEvent event) {
+    public record Timed(long millis, DfuEvent event) {
     }
 
     /** What an update did. */
-    record Result(List<Timed> timed, Throwable error, boolean completed, boolean cancelled, long endMillis) {
-        List<DfuEvent> events() {
+    public record Result(List<Timed> timed, Throwable error, boolean completed, boolean cancelled,
+                         long endMillis) {
+        public List<DfuEvent> events() {
             return timed.stream().map(Timed::event).toList();
         }
 
-        <T extends DfuEvent> List<T> events(Class<T> type) {
+        public <T extends DfuEvent> List<T> events(Class<T> type) {
             return timed.stream().map(Timed::event).filter(type::isInstance).map(type::cast).toList();
         }
 
         /** The summary of the last event, done or failed. */
-        UpdateSummary finalSummary() {
+        public UpdateSummary finalSummary() {
             DfuEvent last = timed.isEmpty() ? null : timed.get(timed.size() - 1).event();
             if (last instanceof DfuEvent.UpdateDone d) {
                 return d.summary();
@@ -39,7 +43,7 @@ final class Runs {
             throw new AssertionError("the update did not end; last event " + last);
         }
 
-        UpdateSummary summary() {
+        public UpdateSummary summary() {
             List<DfuEvent.UpdateDone> done = events(DfuEvent.UpdateDone.class);
             if (done.isEmpty()) {
                 throw new AssertionError("no UpdateDone; error " + error);
@@ -55,7 +59,7 @@ final class Runs {
      * Subscribes and advances virtual time in {@code step}s until the update terminates or {@code limit} passed;
      * with {@code cancelWhen}, cancels at the first event it accepts.
      */
-    static Result run(Flux<DfuEvent> update, VirtualTimeScheduler vts, Duration step, Duration limit,
+    public static Result run(Flux<DfuEvent> update, VirtualTimeScheduler vts, Duration step, Duration limit,
                       Predicate<DfuEvent> cancelWhen) {
         List<Timed> events = new ArrayList<>();
         Throwable[] error = new Throwable[1];
@@ -95,7 +99,7 @@ final class Runs {
                 vts.now(TimeUnit.MILLISECONDS));
     }
 
-    static Result run(Flux<DfuEvent> update, VirtualTimeScheduler vts) {
+    public static Result run(Flux<DfuEvent> update, VirtualTimeScheduler vts) {
         return run(update, vts, Duration.ofMillis(1), Duration.ofMinutes(10), null);
     }
 }
