@@ -22,6 +22,9 @@ import dev.reactivedfu.protocol.ResultCode;
  *       engine sends SET PRN on every connection and after every re-synchronisation, and sends the rest of an object
  *       resumed in the middle with PRN 0 (its counter is unknown there), restoring the interval before the next
  *       CREATE.</li>
+ *   <li><b>WRITE, CRC GET and EXECUTE carry no object type</b>: they act on the type last named by SELECT or CREATE
+ *       (nrf_dfu_req_handler.c keeps it in a static). State is read with SELECT(command) then SELECT(data), so
+ *       the engine selects the command object again before it continues or executes an init packet.</li>
  *   <li><b>CREATE of a data object erases a page</b> before it answers, and EXECUTE validates signatures and hashes:
  *       their timeouts are longer ({@link DfuOptions}).</li>
  *   <li><b>EXECUTE of an already complete object</b> may succeed or answer 0x08 depending on version and state; at

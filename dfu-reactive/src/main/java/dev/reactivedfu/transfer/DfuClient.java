@@ -38,6 +38,11 @@ public final class DfuClient {
         return new DfuClient(metrics);
     }
 
+    /** As {@link #update(DfuTransport, DfuPackage, DfuOptions)} with {@link DfuOptions#defaults()}. */
+    public Flux<DfuEvent> update(DfuTransport transport, DfuPackage pkg) {
+        return update(transport, pkg, DfuOptions.defaults());
+    }
+
     /**
      * Updates the device behind {@code transport} with {@code pkg}.
      *

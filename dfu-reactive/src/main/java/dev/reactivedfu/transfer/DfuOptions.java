@@ -71,6 +71,7 @@ public final class DfuOptions {
     private final Duration pingBackoff;
     private final Duration inactivityWait;
     private final Duration rebootTimeout;
+    private final Duration openTimeout;
     private final boolean probeDeviceInfo;
     private final Scheduler scheduler;
 
@@ -91,6 +92,7 @@ public final class DfuOptions {
         this.pingBackoff = b.pingBackoff;
         this.inactivityWait = b.inactivityWait;
         this.rebootTimeout = b.rebootTimeout;
+        this.openTimeout = b.openTimeout;
         this.probeDeviceInfo = b.probeDeviceInfo;
         this.scheduler = b.scheduler;
     }
@@ -193,6 +195,14 @@ public final class DfuOptions {
         return rebootTimeout;
     }
 
+    /**
+     * How long opening a port, pulsing its reset lines or closing it may take before it counts as failed (the port
+     * then is treated as gone: {@link dev.reactivedfu.error.TransportClosedException}).
+     */
+    public Duration openTimeout() {
+        return openTimeout;
+    }
+
     /** Whether to ask protocol, hardware and firmware versions once per update (answers "not supported" are fine). */
     public boolean probeDeviceInfo() {
         return probeDeviceInfo;
@@ -242,6 +252,7 @@ public final class DfuOptions {
         private Duration pingBackoff = Duration.ofMillis(50);
         private Duration inactivityWait = Duration.ofSeconds(125);
         private Duration rebootTimeout = Duration.ofSeconds(15);
+        private Duration openTimeout = Duration.ofSeconds(10);
         private boolean probeDeviceInfo = true;
         private Scheduler scheduler;
 
@@ -273,6 +284,7 @@ public final class DfuOptions {
             this.pingBackoff = o.pingBackoff;
             this.inactivityWait = o.inactivityWait;
             this.rebootTimeout = o.rebootTimeout;
+            this.openTimeout = o.openTimeout;
             this.probeDeviceInfo = o.probeDeviceInfo;
             this.scheduler = o.scheduler;
         }
@@ -373,6 +385,12 @@ public final class DfuOptions {
         /** How long a device may take to come back after an image's final EXECUTE. */
         public Builder rebootTimeout(Duration timeout) {
             this.rebootTimeout = positive(timeout, "rebootTimeout");
+            return this;
+        }
+
+        /** How long opening, resetting or closing a port may take. */
+        public Builder openTimeout(Duration timeout) {
+            this.openTimeout = positive(timeout, "openTimeout");
             return this;
         }
 

@@ -224,13 +224,17 @@ final class UpdateRun {
                         Session s = new Session(new Exchange(connection, port, options, scheduler), attempt);
                         return s.exchange.attach(s.run());
                     },
-                    UpdateRun::closeQuietly,
+                    c -> closeQuietly(c),
                     (connection, error) -> closeQuietly(connection),
-                    UpdateRun::closeQuietly);
+                    c -> closeQuietly(c));
         }
 
         private Mono<DfuConnection> open() {
-            Mono<DfuConnection> open = transport.open();
+            Duration limit = options.openTimeout();
+            Mono<DfuConnection> open = transport.open()
+                    .timeout(limit, scheduler)
+                    .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new TransportClosedException(port,
+                            "opening took longer than " + limit.toMillis() + " ms", e));
             if (!awaitingReboot) {
                 return open;
             }
@@ -337,6 +341,10 @@ final class UpdateRun {
                 List<String> tried = new ArrayList<>();
                 tried.add(options.pingAttempts() + " pings");
                 Mono<Boolean> pulse = exchange.pulseReset()
+                        .timeout(options.openTimeout(), scheduler)
+                        .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new TransportClosedException(
+                                port, "pulsing the reset lines took longer than "
+                                + options.openTimeout().toMillis() + " ms", e))
                         .thenReturn(Boolean.TRUE)
                         .onErrorResume(UnsupportedOperationException.class, e -> Mono.just(Boolean.FALSE))
                         .flatMap(pulsed -> {
@@ -470,16 +478,20 @@ final class UpdateRun {
                             Mono.fromRunnable(() -> forceRestart = false),
                             sendAndExecute(ObjectType.COMMAND, 0, 0, size, new Step.ReadData()));
                 }
+                // WRITE, CRC GET and EXECUTE act on the type last selected or created, and DATA was selected last
+                Mono<DfuEvent> reselect = select(ObjectType.COMMAND).then(Mono.empty());
                 if (plan instanceof CommandPlan.Resume resume) {
                     return Flux.concat(
                             Mono.just(new DfuEvent.ObjectResumed(kind, ObjectType.COMMAND, 0, resume.offset(),
                                     "the device holds a verified part of the init packet")),
+                            reselect,
                             sendRestAndExecute(ObjectType.COMMAND, 0, resume.offset(), size, new Step.ReadData()));
                 }
                 if (plan instanceof CommandPlan.Execute) {
                     return Flux.concat(
                             Mono.just(new DfuEvent.ObjectResumed(kind, ObjectType.COMMAND, 0, size,
                                     "the init packet is complete on the device")),
+                            reselect,
                             exchange.request(new DfuRequest.Execute())
                                     .onErrorResume(RemoteErrorException.class,
                                             e -> BootloaderQuirks.isAlreadyExecuted(e) ? Mono.empty() : Mono.error(e))
@@ -734,9 +746,9 @@ final class UpdateRun {
         }
     }
 
-    private static Mono<Void> closeQuietly(DfuConnection connection) {
-        return connection.close().onErrorResume(e -> {
-            log.debug("closing the connection failed: {}", e.toString());
+    private Mono<Void> closeQuietly(DfuConnection connection) {
+        return connection.close().timeout(options.openTimeout(), scheduler).onErrorResume(e -> {
+            log.debug("{}: closing the connection failed: {}", port, e.toString());
             return Mono.empty();
         });
     }

@@ -71,9 +71,12 @@ final class FakeDevice {
 
     // --- observation
     final List<DfuRequest> received = new ArrayList<>();
+    /** Virtual time (ms) each request of {@link #received} arrived at. */
+    final List<Long> receivedAt = new ArrayList<>();
     final List<byte[]> activated = new ArrayList<>();
     int opens;
     int resets;
+    int pulses;
     int maxUnacknowledgedWrites;
     final Map<OpCode, Integer> counts = new EnumMap<>(OpCode.class);
 
@@ -136,6 +139,19 @@ final class FakeDevice {
         return dataOffset;
     }
 
+    /** Progress restored from a stale flash copy: the device now reports this data offset and CRC. */
+    void restoreStaleProgress(long offset, long crc) {
+        dataOffset = offset;
+        dataCrc = crc;
+        executedOffset = offset;
+        executedCrc = crc;
+    }
+
+    /** The requests received so far with this opcode. */
+    List<DfuRequest> received(OpCode op) {
+        return received.stream().filter(r -> r.opCode() == op).toList();
+    }
+
     /** Resets the device now (as a power cycle). */
     void reset() {
         resets++;
@@ -161,6 +177,7 @@ final class FakeDevice {
 
     private void handle(DfuRequest request) {
         received.add(request);
+        receivedAt.add(scheduler.now(TimeUnit.MILLISECONDS));
         int n = counts.merge(request.opCode(), 1, Integer::sum);
         if (stuck && scheduler.now(TimeUnit.MILLISECONDS) - stuckSince >= inactivityTimeout.toMillis()) {
             reset();
@@ -201,16 +218,15 @@ final class FakeDevice {
         DfuInbound frame = action == Action.GARBLE_ANSWER
                 ? new DfuInbound.Malformed(new byte[]{0x60, (byte) request.opCode().code()}, "truncated")
                 : answer;
-        deliver(frame, request instanceof DfuRequest.Write ? writesSinceCreate : -1);
-        if (answer instanceof DfuResponse.Ack ack && ack.opCode() == OpCode.EXECUTE && activatedJustNow) {
-            activatedJustNow = false;
-            reset();
-        }
+        // after the final EXECUTE the device answers, then resets
+        boolean resetAfter = activatedJustNow;
+        activatedJustNow = false;
+        deliver(frame, request instanceof DfuRequest.Write ? writesSinceCreate : -1, resetAfter);
     }
 
     private boolean activatedJustNow;
 
-    private void deliver(DfuInbound frame, int writesCovered) {
+    private void deliver(DfuInbound frame, int writesCovered, boolean resetAfter) {
         FakeConnection c = connection;
         if (c == null) {
             return;
@@ -220,6 +236,9 @@ final class FakeDevice {
                 writesNotified = Math.max(writesNotified, writesCovered);
             }
             c.emit(frame);
+            if (resetAfter) {
+                reset();
+            }
         };
         if (answerDelay.isZero()) {
             emit.run();
@@ -442,6 +461,7 @@ final class FakeDevice {
                 return DfuConnection.super.pulseReset();
             }
             return Mono.fromRunnable(() -> {
+                pulses++;
                 boolean closes = resetClosesPort;
                 resetClosesPort = false;
                 reset();
