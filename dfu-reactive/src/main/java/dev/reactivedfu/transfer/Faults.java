@@ -31,6 +31,20 @@ final class Faults {
     }
 
     /**
+     * Internal signal that the port could not be opened at all (missing, busy, or gone and not back within the
+     * transport's own wait): the update ends with the port error instead of spending retries on a port that is not
+     * there, so a pulled cable is reported within seconds.
+     */
+    static final class PortUnavailable extends RuntimeException {
+        final TransportClosedException cause;
+
+        PortUnavailable(TransportClosedException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
+    }
+
+    /**
      * A fault retried on the same connection (after a ping and a fresh SELECT), or {@code null} when {@code e} is
      * not one.
      *

@@ -192,6 +192,10 @@ final class UpdateRun {
                     // the device resets right after answering its final EXECUTE; losing the port then is expected
                     return Flux.empty();
                 }
+                if (e instanceof Faults.PortUnavailable gone) {
+                    // the transport already waited for the port to come back (its port wait); it did not
+                    return Flux.error(gone.cause);
+                }
                 RetryReason reason = Faults.reconnectFault(e);
                 if (reason == null) {
                     return Flux.error(e);
@@ -219,7 +223,7 @@ final class UpdateRun {
         }
 
         private Flux<DfuEvent> session(int attempt) {
-            return Flux.usingWhen(open(),
+            return Flux.usingWhen(open().onErrorMap(TransportClosedException.class, Faults.PortUnavailable::new),
                     connection -> {
                         Session s = new Session(new Exchange(connection, port, options, scheduler), attempt);
                         return s.exchange.attach(s.run());

@@ -337,11 +337,32 @@ class FaultTest {
 
         Runs.Result r = Runs.run(DfuClient.create().update(hanging, app24k, options().build()), vts);
 
-        assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class,
-                e -> assertThat(e.getCause()).isInstanceOf(TransportClosedException.class)
-                        .hasMessageContaining("ttyGONE"));
-        // six attempts of ten seconds, and backoffs of 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s between them
-        assertThat(r.endMillis()).isEqualTo(6 * 10_000 + 3_100);
+        assertThat(r.error()).isInstanceOf(TransportClosedException.class).hasMessageContaining("ttyGONE")
+                .hasMessageContaining("opening took longer than 10000 ms");
+        // one open timeout: a port that cannot be opened is reported, not retried
+        assertThat(r.endMillis()).isEqualTo(10_000);
+    }
+
+    @Test
+    void a_missing_port_fails_at_once_with_the_port_error_and_no_retries() {
+        DfuTransport missing = new DfuTransport() {
+            @Override
+            public String name() {
+                return "ttyMISSING";
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<DfuConnection> open() {
+                return reactor.core.publisher.Mono.error(
+                        new TransportClosedException("ttyMISSING", "did not appear within 5000 ms", null));
+            }
+        };
+
+        Runs.Result r = Runs.run(DfuClient.create().update(missing, app24k, options().build()), vts);
+
+        assertThat(r.error()).isInstanceOf(TransportClosedException.class).hasMessageContaining("ttyMISSING");
+        assertThat(r.events()).noneMatch(e -> e instanceof DfuEvent.ObjectRetried);
+        assertThat(r.endMillis()).isZero();
     }
 
     @Test
