@@ -6,8 +6,6 @@ import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.cli.render.EventRenderer;
-import dev.reactivedfu.cli.render.JsonLinesRenderer;
-import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.simulator.SimulatedDevice;
 import dev.reactivedfu.simulator.SimulatorConfig;
 import dev.reactivedfu.simulator.SimulatorTransport;
@@ -24,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,27 +74,22 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DfuPackage pkg;
-        ECPublicKey publicKey;
-        try {
-            publicKey = key != null ? PublicKeys.read(key)
-                    : packageFile == null ? PublicKeys.parse("built-in key", new String(resource(BUILT_IN_KEY),
-                    java.nio.charset.StandardCharsets.US_ASCII)) : null;
+        ECPublicKey[] boardKey = new ECPublicKey[1];
+        Optional<DfuPackage> loaded = PackageLoading.load(() -> {
             DfuPackageReader reader = new DfuPackageReader();
             if (packageFile == null) {
-                pkg = reader.read("built-in app_24k.zip", resource(BUILT_IN_PACKAGE), publicKey);
-            } else {
-                pkg = publicKey == null ? reader.read(packageFile) : reader.read(packageFile, publicKey);
+                boardKey[0] = key != null ? PublicKeys.read(key) : PublicKeys.parse("built-in key",
+                        new String(resource(BUILT_IN_KEY), StandardCharsets.US_ASCII));
+                return reader.read("built-in app_24k.zip", resource(BUILT_IN_PACKAGE), boardKey[0]);
             }
-        } catch (PackageException e) {
-            if (json) {
-                out.println(JsonLinesRenderer.failedBeforeStart(e));
-                out.flush();
-            }
-            err.println("error: " + ExitCodes.describe(e));
-            err.flush();
+            boardKey[0] = key == null ? null : PublicKeys.read(key);
+            return boardKey[0] == null ? reader.read(packageFile) : reader.read(packageFile, boardKey[0]);
+        }, json, out, err);
+        if (loaded.isEmpty()) {
             return ExitCodes.INVALID_PACKAGE;
         }
+        DfuPackage pkg = loaded.get();
+        ECPublicKey publicKey = boardKey[0];
 
         SimulatorConfig.Builder config = SimulatorConfig.builder();
         if (publicKey != null) {

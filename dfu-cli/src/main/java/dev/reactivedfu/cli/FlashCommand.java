@@ -4,8 +4,6 @@ import dev.reactivedfu.archive.DfuPackage;
 import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.cli.render.EventRenderer;
-import dev.reactivedfu.cli.render.JsonLinesRenderer;
-import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.netty.transport.NettyDfuTransport;
 import dev.reactivedfu.netty.transport.PortSelector;
 import dev.reactivedfu.netty.transport.ResetSequence;
@@ -24,10 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code dfu flash}: validates a package, then updates one board over a serial port. */
@@ -106,23 +104,16 @@ public final class FlashCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DfuPackage pkg;
-        try {
-            ECPublicKey publicKey = key == null ? null : PublicKeys.read(key);
+        Optional<DfuPackage> pkg = PackageLoading.load(() -> {
             DfuPackageReader reader = new DfuPackageReader();
-            pkg = publicKey == null ? reader.read(packageFile) : reader.read(packageFile, publicKey);
-        } catch (PackageException e) {
-            if (json) {
-                out.println(JsonLinesRenderer.failedBeforeStart(e));
-                out.flush();
-            }
-            err.println("error: " + ExitCodes.describe(e));
-            err.flush();
+            return key == null ? reader.read(packageFile) : reader.read(packageFile, PublicKeys.read(key));
+        }, json, out, err);
+        if (pkg.isEmpty()) {
             return ExitCodes.INVALID_PACKAGE;
         }
         EventRenderer renderer = EventRenderer.choose(json, System.console() != null, out);
         UpdateRunner.Outcome outcome = new UpdateRunner(DfuClient.create())
-                .run(NettyDfuTransport.serial(transportOptions()), pkg, options(), renderer, err, resumeHint());
+                .run(NettyDfuTransport.serial(transportOptions()), pkg.get(), options(), renderer, err, resumeHint());
         return outcome.exitCode();
     }
 
