@@ -18,10 +18,11 @@ import dev.reactivedfu.protocol.ResultCode;
  *       id, and only then reads state with SELECT, verified by CRC ({@code UpdateRun}).</li>
  *   <li><b>One request at a time</b>: the UART answers only when its transmitter is idle; only WRITEs are
  *       streamed ({@link Exchange}, {@link ObjectStreamer}).</li>
- *   <li><b>PRN counts writes since the last CREATE or SET PRN</b>, and a device reset drops the interval to 0. The
- *       engine sends SET PRN on every connection and after every re-synchronisation, and sends the rest of an object
- *       resumed in the middle with PRN 0 (its counter is unknown there), restoring the interval before the next
- *       CREATE.</li>
+ *   <li><b>PRN counts writes since the last CREATE or SET PRN</b> (nrf_dfu_serial.c restarts the count with the
+ *       interval on both), and a device reset drops the interval to 0. The engine sends SET PRN on every connection,
+ *       after every re-synchronisation, and right before the rest of an object resumed in the middle (where the
+ *       count is otherwise unknown), so its credits always count from a known zero. PRN 0 is not used for resumes:
+ *       without notifications a host whose sends complete at once can overrun the device's three RX buffers.</li>
  *   <li><b>WRITE, CRC GET and EXECUTE carry no object type</b>: they act on the type last named by SELECT or CREATE
  *       (nrf_dfu_req_handler.c keeps it in a static). State is read with SELECT(command) then SELECT(data), so
  *       the engine selects the command object again before it continues or executes an init packet.</li>

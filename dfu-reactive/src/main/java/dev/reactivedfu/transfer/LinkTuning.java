@@ -4,9 +4,15 @@ package dev.reactivedfu.transfer;
  * Adaptive flow control for one device (one update): lost writes halve the window, then the PRN interval (UART
  * bootloaders without flow control drop frames while flash is busy, DESIGN.md "Device behaviour"); every
  * {@link DfuOptions#cleanObjectsToWiden()} clean data objects double the PRN, then the window, back up to the
- * configured values. PRN 0 stays 0. Not thread-safe: used by the update's serial steps only.
+ * configured values. With PRN 0 configured (no notifications, nothing holds the host back but the port) a loss
+ * switches notifications on at {@link DfuOptions#DEFAULT_PRN} with window 1; clean objects double that PRN and,
+ * past {@value #PRN_OFF_AGAIN}, switch notifications off again. Not thread-safe: used by the update's serial steps
+ * only.
  */
 final class LinkTuning {
+
+    /** With PRN 0 configured, the interval past which notifications go off again. */
+    static final int PRN_OFF_AGAIN = 16;
 
     private final int maxPrn;
     private final int maxWindow;
@@ -39,7 +45,10 @@ final class LinkTuning {
         if (!adaptive) {
             return;
         }
-        if (window > 1) {
+        if (prn == 0) {
+            prn = DfuOptions.DEFAULT_PRN;
+            window = 1;
+        } else if (window > 1) {
             window = Math.max(1, window / 2);
         } else if (prn > 1) {
             prn = Math.max(1, prn / 2);
@@ -52,7 +61,12 @@ final class LinkTuning {
             return;
         }
         clean = 0;
-        if (prn < maxPrn) {
+        if (maxPrn == 0) {
+            if (prn != 0) {
+                prn = prn * 2 > PRN_OFF_AGAIN ? 0 : prn * 2;
+                window = prn == 0 ? maxWindow : window;
+            }
+        } else if (prn < maxPrn) {
             prn = Math.min(maxPrn, prn * 2);
         } else if (window < maxWindow) {
             window = Math.min(maxWindow, window * 2);

@@ -605,10 +605,14 @@ final class UpdateRun {
                         execute(type, k, end, after));
             }
 
-            /** Sends the rest of an object resumed in the middle: PRN off, since its counter is unknown there. */
+            /**
+             * Sends the rest of an object resumed in the middle. The device's PRN counter is unknown there, so SET PRN
+             * goes first (always: it restarts the counter), and credits count from zero as after a CREATE.
+             */
             private Flux<DfuEvent> sendRestAndExecute(ObjectType type, int k, long from, long end, Step after) {
                 return Flux.concat(
-                        exchange.ensurePrn(0).thenMany(Flux.defer(() -> stream(type, from, end, 0))),
+                        exchange.setPrn(link.prn()).thenMany(Flux.defer(
+                                () -> stream(type, from, end, exchange.devicePrn()))),
                         checkCrc(type, end),
                         execute(type, k, end, after));
             }

@@ -272,6 +272,8 @@ final class FakeDevice {
         if (request instanceof DfuRequest.SetPrn p) {
             prn = p.interval();
             prnCount = 0;
+            writesSinceCreate = 0;
+            writesNotified = 0;
             return new DfuResponse.Ack(op);
         }
         if (request instanceof DfuRequest.MtuGet) {

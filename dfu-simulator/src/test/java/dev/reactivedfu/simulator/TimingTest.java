@@ -1,0 +1,78 @@
+package dev.reactivedfu.simulator;
+
+import dev.reactivedfu.protocol.ImageCrc;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import static dev.reactivedfu.simulator.Bench.u32;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The timing model, on a virtual clock: wire time, latency, flash time with the CPU held, RX buffers, TX busy. */
+class TimingTest {
+
+    private final byte[] app = InitPackets.app24k();
+
+    @Test
+    void each_byte_takes_ten_bits_on_the_wire_each_way() {
+        Bench b = new Bench(SimulatorConfig.builder().baud(115_200).build());
+        // PING 09 01 + END = 3 bytes = 260416 ns out; 60 09 01 01 + END = 5 bytes = 434027 ns back
+        assertThat(b.send("09 01")).isEmpty();
+        assertThat(b.advance(Duration.ofNanos(260_416 + 434_027 - 1))).isEmpty();
+        assertThat(b.advance(Duration.ofNanos(1))).containsExactly("60090101");
+    }
+
+    @Test
+    void a_usb_adapter_adds_its_latency_in_each_direction() {
+        Bench b = new Bench(SimulatorConfig.builder().latency(Duration.ofMillis(5)).build());
+        assertThat(b.send("09 01")).isEmpty();
+        assertThat(b.advance(Duration.ofMillis(10).minusNanos(1))).isEmpty();
+        assertThat(b.advance(Duration.ofNanos(1))).containsExactly("60090101");
+    }
+
+    @Test
+    void a_data_create_answers_after_its_page_erase() {
+        Bench b = new Bench(SimulatorConfig.builder().flashTiming(SimulatorConfig.FlashTiming.NRF52840).build());
+        assertThat(b.init(InitPackets.signedApp())).isEqualTo("600401");
+        b.advance(Duration.ofSeconds(1));                                  // the init packet's settings save
+        assertThat(b.send("01 02" + u32(4096))).isEmpty();
+        assertThat(b.advance(Duration.ofMillis(85).minusNanos(1))).isEmpty();
+        assertThat(b.advance(Duration.ofNanos(1))).containsExactly("600101");
+    }
+
+    @Test
+    void the_cpu_is_held_while_the_settings_are_saved_after_the_init_packet_executes() {
+        Bench b = new Bench(SimulatorConfig.builder().flashTiming(SimulatorConfig.FlashTiming.NRF52840).build());
+        assertThat(b.init(InitPackets.signedApp())).isEqualTo("600401");   // answered at once
+        assertThat(b.send("09 01")).isEmpty();                             // waits for two page erases and writes
+        // settings page and backup: 2 x 85 ms erase + 2 x 1024 words x 41 us = 253.968 ms
+        assertThat(b.advance(Duration.ofNanos(253_968_000 - 1))).isEmpty();
+        assertThat(b.advance(Duration.ofNanos(1))).containsExactly("60090101");
+    }
+
+    @Test
+    void frames_arriving_while_all_rx_buffers_wait_for_flash_are_dropped() {
+        for (int buffers : new int[] {3, 5}) {
+            Bench b = new Bench(SimulatorConfig.builder().flashTiming(SimulatorConfig.FlashTiming.NRF52840)
+                    .rxBuffers(buffers).build());
+            assertThat(b.init(InitPackets.signedApp())).isEqualTo("600401");
+            b.advance(Duration.ofSeconds(1));
+            assertThat(b.send("01 02" + u32(4096))).isEmpty();             // erasing: holds one buffer for 85 ms
+            b.writeAll(Arrays.copyOf(app, 4 * 64));                        // four writes right behind it
+            assertThat(b.advance(Duration.ofMillis(100))).containsExactly("600101");
+            int kept = Math.min(4, buffers - 1);
+            assertThat(b.device.counters().rxOverflows()).isEqualTo(4 - kept);
+            assertThat(b.one("03")).isEqualTo("600301" + u32(kept * 64L) + u32(ImageCrc.upTo(app, kept * 64L)));
+        }
+    }
+
+    @Test
+    void a_response_due_while_the_transmitter_is_busy_is_lost() {
+        Bench b = new Bench(SimulatorConfig.builder().baud(115_200).build());
+        b.send("09 01");
+        b.send("09 02");                                                   // sent before the first answer is out
+        assertThat(b.advance(Duration.ofMillis(5))).containsExactly("60090101");
+        assertThat(b.device.counters().responsesLost()).isEqualTo(1);
+    }
+}
