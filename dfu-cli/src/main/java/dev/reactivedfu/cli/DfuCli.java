@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Nordic nRF5 secure DFU over serial: flash boards, simulate a bootloader, inspect packages.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SimulateCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
