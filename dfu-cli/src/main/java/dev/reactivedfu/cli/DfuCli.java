@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 FlashCommand.class,
                 PortsCommand.class,
                 DemoCommand.class,
+                SimulateCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})

@@ -255,7 +255,9 @@ public final class SimulatedDevice implements Disposable {
         }
         long before = r.beforeResponse().duration(config.flashTiming()).toNanos() + stallNanos;
         long after = r.afterResponse().duration(config.flashTiming()).toNanos();
-        schedule(() -> {
+        // without a delay the packet completes inline: a zero-delay task would queue behind bytes already received
+        // and let them fill the RX buffers, which only flash work may do
+        later(() -> {
             if (epoch != e) {
                 return;
             }
@@ -268,7 +270,7 @@ public final class SimulatedDevice implements Disposable {
                 }, Math.max(after, txDone - now()));
                 return;
             }
-            schedule(() -> {
+            later(() -> {
                 if (epoch != e) {
                     return;
                 }
@@ -277,6 +279,14 @@ public final class SimulatedDevice implements Disposable {
                 processNext();
             }, after);
         }, before);
+    }
+
+    private void later(Runnable task, long delayNanos) {
+        if (delayNanos <= 0) {
+            task.run();
+        } else {
+            schedule(task, delayNanos);
+        }
     }
 
     /** Puts the responses on the wire; returns when the last one has left the device. */
@@ -429,6 +439,12 @@ public final class SimulatedDevice implements Disposable {
     /** A copy of the whole flash (settings and their backup included), for persisting the board. */
     public synchronized byte[] flashImage() {
         return bootloader.flash().snapshot();
+    }
+
+    /** A number that grows with every flash erase or write: two equal readings mean the flash did not change. */
+    public synchronized long flashGeneration() {
+        Flash f = bootloader.flash();
+        return f.pagesErased() + f.wordsWritten();
     }
 
     /** Whether the SLIP input is full and the device ignores everything until reset. */
