@@ -38,6 +38,7 @@ public final class DfuCli implements Runnable {
     /** The configured command line, with the exception-to-exit-code mapping. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new DfuCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + ExitCodes.describe(ex));
             return ExitCodes.of(ex);

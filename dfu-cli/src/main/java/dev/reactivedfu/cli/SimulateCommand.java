@@ -60,6 +60,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * With RTS/CTS the UART stops the host while every RX buffer waits for flash, so no frame is lost; modelled as
+     * buffers enough for anything a host can have in flight.
+     */
+    static final int FLOW_CONTROLLED_RX_BUFFERS = 4096;
+
     @Option(names = "--pty", paramLabel = "PATH", description = "Serve the device on a pseudo-terminal linked at PATH.")
     Path pty;
 
@@ -131,6 +137,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "RX buffers; frames arriving while all wait for flash are dropped (default ${DEFAULT-VALUE}).")
     int rxBuffers;
 
+    @Option(names = "--flow-control",
+            description = "Model RTS/CTS flow control: the board holds the host back instead of dropping frames when its "
+                    + "RX buffers are full (as Nordic's UART bootloader, built with flow control, does).")
+    boolean flowControl;
+
     @Option(names = "--latency-ms", paramLabel = "L", defaultValue = "0", description = "USB adapter latency each way, in ms.")
     long latencyMs;
 
@@ -172,7 +183,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 .stayInDfu(stayInDfu)
                 .baud(baud)
                 .flashTiming(flashTiming)
-                .rxBuffers(rxBuffers)
+                .rxBuffers(flowControl ? FLOW_CONTROLLED_RX_BUFFERS : rxBuffers)
                 .latency(Duration.ofMillis(latencyMs))
                 .seed(seed);
         if (publicKey != null) {
