@@ -60,12 +60,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /**
-     * With RTS/CTS the UART stops the host while every RX buffer waits for flash, so no frame is lost; modelled as
-     * buffers enough for anything a host can have in flight.
-     */
-    static final int FLOW_CONTROLLED_RX_BUFFERS = 4096;
-
     @Option(names = "--pty", paramLabel = "PATH", description = "Serve the device on a pseudo-terminal linked at PATH.")
     Path pty;
 
@@ -183,7 +177,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 .stayInDfu(stayInDfu)
                 .baud(baud)
                 .flashTiming(flashTiming)
-                .rxBuffers(flowControl ? FLOW_CONTROLLED_RX_BUFFERS : rxBuffers)
+                .rxBuffers(rxBuffers)
+                .flowControl(flowControl)
                 .latency(Duration.ofMillis(latencyMs))
                 .seed(seed);
         if (publicKey != null) {

@@ -59,7 +59,7 @@ class SimulateCommandTest {
                 "0x26000", "--baud", "115200", "--flash-timing", "NRF52840", "--rx-buffers", "2", "--latency-ms", "4",
                 "--reset-at-offset", "8192", "--drop-rate", "0.01", "--corrupt-rate", "0.02", "--stall-ms", "500",
                 "--stall-at-offset", "0x1000", "--stale-progress", "--seed", "9", "--progress-in-flash",
-                "--inactivity-s", "30", "--stay-in-dfu");
+                "--inactivity-s", "30", "--stay-in-dfu", "--flow-control");
         SimulatorConfig c = cmd.config();
         assertThat(c.mtu()).isEqualTo(2051);
         assertThat(c.softDeviceId()).isEqualTo(0x100);
@@ -71,6 +71,7 @@ class SimulateCommandTest {
         assertThat(c.inactivityTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.progressInFlash()).isTrue();
         assertThat(c.stayInDfu()).isTrue();
+        assertThat(c.flowControl()).isTrue();
         assertThat(c.seed()).isEqualTo(9);
         assertThat(c.faults()).containsExactlyInAnyOrder(new Fault.ResetAtOffset(8192), new Fault.DropBytes(0.01),
                 new Fault.CorruptBytes(0.02), new Fault.Stall(Duration.ofMillis(500), 0x1000),

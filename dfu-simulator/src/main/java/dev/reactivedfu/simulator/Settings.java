@@ -110,26 +110,31 @@ public record Settings(long appVersion, long bootloaderVersion, Bank bank0, Bank
         return softDeviceEnd;
     }
 
+    /** These settings with {@code p} as the progress. */
     public Settings withProgress(Progress p) {
         return new Settings(appVersion, bootloaderVersion, bank0, bank1, softDeviceId, softDeviceVersion,
                 softDeviceEnd, p, initCommand);
     }
 
+    /** These settings holding {@code bytes} as the init packet. */
     public Settings withInitCommand(byte[] bytes) {
         return new Settings(appVersion, bootloaderVersion, bank0, bank1, softDeviceId, softDeviceVersion,
                 softDeviceEnd, progress, bytes);
     }
 
+    /** These settings with the two banks replaced. */
     public Settings withBanks(Bank b0, Bank b1) {
         return new Settings(appVersion, bootloaderVersion, b0, b1, softDeviceId, softDeviceVersion, softDeviceEnd,
                 progress, initCommand);
     }
 
+    /** These settings with the application and bootloader versions replaced. */
     public Settings withVersions(long app, long bootloader) {
         return new Settings(app, bootloader, bank0, bank1, softDeviceId, softDeviceVersion, softDeviceEnd, progress,
                 initCommand);
     }
 
+    /** These settings with another installed SoftDevice (id, version, end address). */
     public Settings withSoftDevice(int id, long version, long end) {
         return new Settings(appVersion, bootloaderVersion, bank0, bank1, id, version, end, progress, initCommand);
     }

@@ -625,7 +625,6 @@ public final class SimulatedBootloader {
     }
 
     private static long crc(long start, byte[] b, int offset, int length) {
-        // CRC-32 continued from start: CRC32 cannot be seeded, so combine by recomputing over a running state
         return Crc32.update(start, b, offset, length);
     }
 

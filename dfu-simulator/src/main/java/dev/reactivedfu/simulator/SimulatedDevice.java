@@ -216,7 +216,7 @@ public final class SimulatedDevice implements Disposable {
 
     private void onPacket(NordicSlipInput.Packet packet) {
         framesReceived++;
-        if (rxQueue.size() >= config.rxBuffers()) {
+        if (!config.flowControl() && rxQueue.size() >= config.rxBuffers()) {
             rxOverflows++;
             traceFrame(FrameTrace.Direction.IN, packet.bytes(), "dropped: all RX buffers busy");
             return;

@@ -81,6 +81,7 @@ public final class SimulatorConfig {
     private final long baud;
     private final FlashTiming flashTiming;
     private final int rxBuffers;
+    private final boolean flowControl;
     private final Duration latency;
     private final List<Fault> faults;
     private final long seed;
@@ -100,6 +101,7 @@ public final class SimulatorConfig {
         this.baud = b.baud;
         this.flashTiming = Objects.requireNonNull(b.flashTiming, "flashTiming");
         this.rxBuffers = b.rxBuffers;
+        this.flowControl = b.flowControl;
         this.latency = Objects.requireNonNull(b.latency, "latency");
         this.faults = List.copyOf(b.faults);
         this.seed = b.seed;
@@ -153,6 +155,7 @@ public final class SimulatorConfig {
         b.baud = baud;
         b.flashTiming = flashTiming;
         b.rxBuffers = rxBuffers;
+        b.flowControl = flowControl;
         b.latency = latency;
         b.faults = new ArrayList<>(faults);
         b.seed = seed;
@@ -237,6 +240,15 @@ public final class SimulatorConfig {
         return rxBuffers;
     }
 
+    /**
+     * Whether RTS/CTS flow control is modelled (default no): the board holds the host back while all RX buffers wait
+     * for flash, so no frame is dropped; its frames wait their turn instead (Nordic's UART bootloader is built with
+     * flow control on; boards without the wires get the drops of {@link #rxBuffers()}).
+     */
+    public boolean flowControl() {
+        return flowControl;
+    }
+
     /** Latency a USB serial adapter adds in each direction (default zero). */
     public Duration latency() {
         return latency;
@@ -274,7 +286,7 @@ public final class SimulatorConfig {
                 + ", key " + (publicKey != null) + ", progress in " + (progressInFlash ? "flash" : "RAM")
                 + (baud > 0 ? ", " + baud + " baud" : "") + (flashTiming != FlashTiming.NONE ? ", " + flashTiming : "")
                 + (latency.isZero() ? "" : ", latency " + latency.toMillis() + " ms")
-                + ", rx buffers " + rxBuffers + (faults.isEmpty() ? "" : ", faults " + faults + ", seed " + seed) + "]";
+                + ", rx buffers " + rxBuffers + (flowControl ? ", flow control" : "") + (faults.isEmpty() ? "" : ", faults " + faults + ", seed " + seed) + "]";
     }
 
     /** Builder of {@link SimulatorConfig}; starts from the defaults. Not thread-safe. */
@@ -293,6 +305,7 @@ public final class SimulatorConfig {
         private long baud;
         private FlashTiming flashTiming = FlashTiming.NONE;
         private int rxBuffers = 3;
+        private boolean flowControl;
         private Duration latency = Duration.ZERO;
         private List<Fault> faults = new ArrayList<>();
         private long seed = 1;
@@ -368,6 +381,11 @@ public final class SimulatorConfig {
 
         public Builder rxBuffers(int rxBuffers) {
             this.rxBuffers = rxBuffers;
+            return this;
+        }
+
+        public Builder flowControl(boolean flowControl) {
+            this.flowControl = flowControl;
             return this;
         }
 

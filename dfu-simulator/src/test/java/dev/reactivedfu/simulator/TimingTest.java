@@ -68,6 +68,19 @@ class TimingTest {
     }
 
     @Test
+    void with_flow_control_frames_wait_for_a_buffer_instead_of_being_dropped() {
+        Bench b = new Bench(SimulatorConfig.builder().flashTiming(SimulatorConfig.FlashTiming.NRF52840)
+                .rxBuffers(1).flowControl(true).build());
+        assertThat(b.init(InitPackets.signedApp())).isEqualTo("600401");
+        b.advance(Duration.ofSeconds(1));
+        assertThat(b.send("01 02" + u32(4096))).isEmpty();
+        b.writeAll(Arrays.copyOf(app, 4 * 64));
+        assertThat(b.advance(Duration.ofMillis(100))).containsExactly("600101");
+        assertThat(b.device.counters().rxOverflows()).isZero();
+        assertThat(b.one("03")).isEqualTo("600301" + u32(256) + u32(ImageCrc.upTo(app, 256)));
+    }
+
+    @Test
     void a_response_due_while_the_transmitter_is_busy_is_lost() {
         Bench b = new Bench(SimulatorConfig.builder().baud(115_200).build());
         b.send("09 01");
