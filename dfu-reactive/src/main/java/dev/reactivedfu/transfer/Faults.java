@@ -76,10 +76,15 @@ final class Faults {
         return (DfuException) e;
     }
 
-    /** Whether this fault means writes were lost, so the window should narrow. */
+    /**
+     * Whether this fault means frames were lost behind a stream of writes, so the window should narrow: a PRN or
+     * CRC mismatch, a missing notification, or no answer to the CRC request that follows the writes (a device whose
+     * RX buffers overflowed drops it too).
+     */
     static boolean lostWrites(RetryReason reason, DfuException cause) {
         return reason == RetryReason.PRN_MISMATCH || reason == RetryReason.CRC_MISMATCH
-                || (cause instanceof DfuTimeoutException t && t.opCode() == OpCode.WRITE);
+                || (cause instanceof DfuTimeoutException t
+                        && (t.opCode() == OpCode.WRITE || t.opCode() == OpCode.CRC_GET));
     }
 
     /** The result tag of a failed update for metrics: the error type in snake case, without "exception". */
