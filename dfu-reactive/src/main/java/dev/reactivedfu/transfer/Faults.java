@@ -53,6 +53,9 @@ final class Faults {
             if (BootloaderQuirks.isStateLoss(r)) {
                 return RetryReason.DEVICE_STATE;
             }
+            if (BootloaderQuirks.answersAGarbledRequest(r)) {
+                return RetryReason.GARBLED;
+            }
         }
         return null;
     }
