@@ -34,6 +34,9 @@ import dev.reactivedfu.protocol.ResultCode;
  *   <li><b>A device that lost its state</b> (a reset with progress only in RAM, a misread request) answers 0x08 to
  *       a data CREATE without a valid init packet, to EXECUTE of an incomplete object, and 0x05 to a CRC request
  *       after an invalid SELECT: these are re-synchronised, not reported ({@link #isStateLoss}).</li>
+ *   <li><b>A request garbled on the line is executed as whatever it became</b> (the SLIP decoder has no checksum):
+ *       answers that only a garbled request can earn are retried as line faults
+ *       ({@link #answersAGarbledRequest}).</li>
  *   <li><b>ABORT (0x0C) is never sent</b>: the bootloader saves its settings and resets at once without answering,
  *       and on a dual-bank device the old application may then start, leaving DFU mode. Cancelling an update
  *       simply stops between frames, which keeps the device's RAM progress for the next run.</li>
@@ -70,6 +73,23 @@ final class BootloaderQuirks {
             case INVALID_OBJECT -> e.opCode() == OpCode.CRC_GET || e.opCode() == OpCode.WRITE;
             case INVALID, SUCCESS, OP_CODE_NOT_SUPPORTED, INVALID_PARAMETER, INSUFFICIENT_RESOURCES,
                  UNSUPPORTED_TYPE, OPERATION_FAILED, EXTENDED_ERROR -> false;
+        };
+    }
+
+    /**
+     * An answer the engine's own requests cannot earn, so the request must have been garbled on the line (a flipped
+     * or lost byte turns a valid request into another): "invalid parameter" and "unsupported type" to anything,
+     * "invalid object" to SELECT or CREATE (an unknown type byte), "insufficient resources" to CREATE (the engine never
+     * asks more than SELECT's maximum; the image's fit is judged at the init packet's EXECUTE). Retried as a line
+     * fault; should the device mean it, the retry budget ends in a typed error carrying this answer.
+     */
+    static boolean answersAGarbledRequest(RemoteErrorException e) {
+        return switch (e.result()) {
+            case INVALID_PARAMETER, UNSUPPORTED_TYPE -> true;
+            case INVALID_OBJECT -> e.opCode() == OpCode.SELECT || e.opCode() == OpCode.CREATE;
+            case INSUFFICIENT_RESOURCES -> e.opCode() == OpCode.CREATE;
+            case INVALID, SUCCESS, OP_CODE_NOT_SUPPORTED, OPERATION_NOT_PERMITTED, OPERATION_FAILED,
+                 EXTENDED_ERROR -> false;
         };
     }
 

@@ -67,6 +67,9 @@ final class Faults {
             if (BootloaderQuirks.isStateLoss(r)) {
                 return RetryReason.DEVICE_STATE;
             }
+            if (BootloaderQuirks.answersAGarbledRequest(r)) {
+                return RetryReason.GARBLED;
+            }
         }
         return null;
     }
@@ -90,10 +93,15 @@ final class Faults {
         return (DfuException) e;
     }
 
-    /** Whether this fault means writes were lost, so the window should narrow. */
+    /**
+     * Whether this fault means frames were lost behind a stream of writes, so the window should narrow: a PRN or
+     * CRC mismatch, a missing notification, or no answer to the CRC request that follows the writes (a device whose
+     * RX buffers overflowed drops it too).
+     */
     static boolean lostWrites(RetryReason reason, DfuException cause) {
         return reason == RetryReason.PRN_MISMATCH || reason == RetryReason.CRC_MISMATCH
-                || (cause instanceof DfuTimeoutException t && t.opCode() == OpCode.WRITE);
+                || (cause instanceof DfuTimeoutException t
+                        && (t.opCode() == OpCode.WRITE || t.opCode() == OpCode.CRC_GET));
     }
 
     /** The result tag of a failed update for metrics: the error type in snake case, without "exception". */

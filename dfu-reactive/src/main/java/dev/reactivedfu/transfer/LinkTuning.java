@@ -6,18 +6,23 @@ package dev.reactivedfu.transfer;
  * {@link DfuOptions#cleanObjectsToWiden()} clean data objects double the PRN, then the window, back up to the
  * configured values. With PRN 0 configured (no notifications, nothing holds the host back but the port) a loss
  * switches notifications on at {@link DfuOptions#DEFAULT_PRN} with window 1; clean objects double that PRN and,
- * past {@value #PRN_OFF_AGAIN}, switch notifications off again. Not thread-safe: used by the update's serial steps
- * only.
+ * past {@value #PRN_OFF_AGAIN}, switch notifications off again. A loss soon after widening (before the next widening
+ * was due) doubles the number of clean objects the next widening waits for, up to {@value #MAX_CLEAN_TO_WIDEN}, so a
+ * link that cannot take more stops being probed every few objects. Not thread-safe: used by the update's serial
+ * steps only.
  */
 final class LinkTuning {
 
     /** With PRN 0 configured, the interval past which notifications go off again. */
     static final int PRN_OFF_AGAIN = 16;
+    /** Most clean objects a widening waits for. */
+    static final int MAX_CLEAN_TO_WIDEN = 64;
 
     private final int maxPrn;
     private final int maxWindow;
     private final boolean adaptive;
-    private final int cleanToWiden;
+    private int cleanToWiden;
+    private boolean widenedRecently;
     private int prn;
     private int window;
     private int clean;
@@ -45,6 +50,10 @@ final class LinkTuning {
         if (!adaptive) {
             return;
         }
+        if (widenedRecently) {
+            cleanToWiden = Math.min(MAX_CLEAN_TO_WIDEN, cleanToWiden * 2);
+            widenedRecently = false;
+        }
         if (prn == 0) {
             prn = DfuOptions.DEFAULT_PRN;
             window = 1;
@@ -61,6 +70,7 @@ final class LinkTuning {
             return;
         }
         clean = 0;
+        int before = prn * 100_000 + window;
         if (maxPrn == 0) {
             if (prn != 0) {
                 prn = prn * 2 > PRN_OFF_AGAIN ? 0 : prn * 2;
@@ -71,5 +81,6 @@ final class LinkTuning {
         } else if (window < maxWindow) {
             window = Math.min(maxWindow, window * 2);
         }
+        widenedRecently = prn * 100_000 + window != before;
     }
 }

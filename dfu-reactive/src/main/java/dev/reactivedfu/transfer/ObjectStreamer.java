@@ -99,13 +99,16 @@ final class ObjectStreamer {
                                        Tracker tracker, Sinks.Many<Integer> sent) {
         long start = i == 0 ? from : ends[i - 1];
         int length = (int) (ends[i] - start);
+        DfuEvent[] event = new DfuEvent[1];
+        // counted as soon as the port took the bytes, even if the stream is cancelled right then
         return exchange.write(new DfuRequest.Write(image.slice(start, length)))
-                .then(Mono.fromCallable(() -> {
+                .doOnSuccess(v -> {
+                    event[0] = tracker.sent(start, length);
                     if (sent != null) {
                         sent.tryEmitNext(i + 1);
                     }
-                    return tracker.sent(start, length);
-                }));
+                })
+                .then(Mono.fromCallable(() -> event[0]));
     }
 
     private static boolean isNotificationFrame(DfuInbound frame) {

@@ -47,7 +47,9 @@ final class FakeDevice {
         /** The device resets before the request arrives (the connection drops when {@link #resetClosesPort}). */
         RESET,
         /** The decoder gets stuck: nothing is answered until a reset (pulse or inactivity timer). */
-        STICK
+        STICK,
+        /** The request arrives garbled into one with an invalid parameter: answered 0x03, not processed. */
+        INVALID_PARAMETER
     }
 
     /** Decides the action for the {@code n}-th (1-based) request with this opcode. */
@@ -202,6 +204,10 @@ final class FakeDevice {
             case STICK -> {
                 stuck = true;
                 stuckSince = scheduler.now(TimeUnit.MILLISECONDS);
+                return;
+            }
+            case INVALID_PARAMETER -> {
+                deliver(new DfuResponse.Error(request.opCode(), ResultCode.INVALID_PARAMETER), -1, false);
                 return;
             }
             case NORMAL, DROP_ANSWER, GARBLE_ANSWER -> {

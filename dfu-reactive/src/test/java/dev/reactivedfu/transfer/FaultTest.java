@@ -155,6 +155,31 @@ class FaultTest {
     }
 
     @Test
+    void an_answer_only_a_garbled_request_can_earn_is_retried_as_a_line_fault() {
+        device.hook = (r, n) -> r.opCode() == OpCode.CREATE && n == 3 ? Action.INVALID_PARAMETER : Action.NORMAL;
+
+        Runs.Result r = update(options().build());
+
+        assertThat(r.events(DfuEvent.ObjectRetried.class)).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(RetryReason.GARBLED);
+            assertThat(e.cause()).isInstanceOf(dev.reactivedfu.error.RemoteErrorException.class);
+            assertThat(e.index()).isEqualTo(1);
+        });
+        assertThat(device.activated.get(0)).isEqualTo(firmware);
+    }
+
+    @Test
+    void a_device_that_keeps_refusing_a_parameter_ends_in_retries_exhausted_carrying_its_answer() {
+        device.hook = (r, n) -> r.opCode() == OpCode.CREATE && n >= 2 ? Action.INVALID_PARAMETER : Action.NORMAL;
+
+        Runs.Result r = update(options().build());
+
+        assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class, e -> assertThat(e.getCause())
+                .isInstanceOfSatisfying(dev.reactivedfu.error.RemoteErrorException.class,
+                        x -> assertThat(x.result()).isEqualTo(dev.reactivedfu.protocol.ResultCode.INVALID_PARAMETER)));
+    }
+
+    @Test
     void a_lost_write_shows_as_a_prn_mismatch_and_the_object_is_sent_again_from_its_start() {
         // WRITE #10 is the 7th write of data object 0 (the init packet takes 3); with window 2 the host is three
         // writes ahead, so the device's next notification comes one write late with the wrong CRC

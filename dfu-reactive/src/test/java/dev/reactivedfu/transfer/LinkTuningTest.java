@@ -68,6 +68,23 @@ class LinkTuningTest {
     }
 
     @Test
+    void a_loss_right_after_widening_makes_the_next_widening_wait_twice_as_long() {
+        LinkTuning t = tuning(8, 1);
+        t.lost();                       // PRN 4
+        t.cleanObject();
+        t.cleanObject();                // widened to 8
+        assertThat(t.prn()).isEqualTo(8);
+        t.lost();                       // lost again at 8: back to 4, and widening now waits 4 clean objects
+
+        t.cleanObject();
+        t.cleanObject();
+        assertThat(t.prn()).isEqualTo(4);
+        t.cleanObject();
+        t.cleanObject();
+        assertThat(t.prn()).isEqualTo(8);
+    }
+
+    @Test
     void without_adaptation_nothing_changes() {
         LinkTuning t = new LinkTuning(DfuOptions.builder().prn(8).window(4).adaptive(false).build());
 
