@@ -155,10 +155,14 @@ public final class FlashCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** The same command line, for "run this to resume". */
+    /** The same command line, for "run this to resume" (the parse result's arguments start at the top command's). */
     String resumeHint() {
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        return "dfu flash " + String.join(" ", args);
+        List<String> args = new ArrayList<>();
+        args.add("dfu");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            args.add(arg.isEmpty() || arg.matches(".*[\\s'\"$`\\\\].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return String.join(" ", args);
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -128,6 +128,18 @@ final class DfuProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGINT, as Ctrl-C in a terminal sends it. */
+    void interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        assertExit(kill.waitFor(), "kill -INT");
+    }
+
+    private static void assertExit(int code, String what) {
+        if (code != 0) {
+            throw new AssertionError(what + " exited with " + code);
+        }
+    }
+
     /** SIGTERM, then wait. */
     void stop() throws InterruptedException {
         process.destroy();

@@ -136,6 +136,34 @@ class FlashOverPtyTest {
         assertThat(dumpApp(flash)).isEqualTo(application(pkg));
     }
 
+    @Test
+    void ctrl_c_stops_flash_between_frames_with_exit_130_and_the_same_command_resumes() throws Exception {
+        Path pkg = Fixtures.copy(Fixtures.APP_200K, dir);
+        Path flash = dir.resolve("flash.bin");
+        Path pty = dir.resolve("ttyDFU");
+        List<String> simArgs = simulatorArgs(pty, flash, 1_000_000, true, false);
+        String[] flashArgs = {"flash", "--port", pty.toString(), "--baud", "1000000", "--json", pkg.toString()};
+
+        try (DfuProcess sim = startSimulator(simArgs, pty)) {
+            try (DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+                host.awaitEvent(e -> "progress".equals(e.path("event").asText())
+                        && e.path("percent").asDouble() >= 30, RUN);
+                host.interrupt();
+                int exit = host.awaitExit(Duration.ofSeconds(30));
+                assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
+                JsonNode summary = host.lastJson();
+                assertThat(summary.get("result").asText()).isEqualTo("interrupted");
+                assertThat(summary.get("resume").asText()).startsWith("dfu flash --port " + pty);
+            }
+            try (DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+                assertThat(host.awaitExit(RUN)).isEqualTo(ExitCodes.OK);
+                assertThat(host.lastJson().get("bytes_resent").asLong())
+                        .isLessThanOrEqualTo(4096 + initPacketSize(pkg));
+            }
+        }
+        assertThat(dumpApp(flash)).isEqualTo(application(pkg));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static List<String> simulatorArgs(Path pty, Path flash, int baud, boolean flow, boolean withKey) {
