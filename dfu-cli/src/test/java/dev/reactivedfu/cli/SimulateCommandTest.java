@@ -1,5 +1,6 @@
 package dev.reactivedfu.cli;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.OpCode;
 import dev.reactivedfu.simulator.Fault;
@@ -137,7 +138,7 @@ class SimulateCommandTest {
 
     @Test
     void dump_app_writes_the_activated_application_of_a_flash_file() throws IOException {
-        FixturePackages.Image image = FixturePackages.images("app_24k.zip").get(0);
+        Fixtures.Image image = Fixtures.images("app_24k.zip").get(0);
         Path flash = dir.resolve("board.bin");
         Files.write(flash, flashAfter(host -> assertThat(host.update(image.dat(), image.bin(), 0))
                 .isEqualTo(new DfuResponse.Ack(OpCode.EXECUTE))));
@@ -149,7 +150,7 @@ class SimulateCommandTest {
 
     @Test
     void dump_bank1_writes_what_was_received_so_far() throws IOException {
-        FixturePackages.Image image = FixturePackages.images("app_200k.zip").get(0);
+        Fixtures.Image image = Fixtures.images("app_200k.zip").get(0);
         Path flash = dir.resolve("board.bin");
         Files.write(flash, flashAfter(host -> host.partial(image.dat(), image.bin(), 2)));
         Path out = dir.resolve("bank1.bin");

@@ -1,5 +1,6 @@
 package dev.reactivedfu.cli;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.OpCode;
 import dev.reactivedfu.simulator.pty.SocatPty;
@@ -36,7 +37,7 @@ class SimulatePtyEndToEndTest {
     }
 
     static List<String> packages() {
-        return FixturePackages.GOOD;
+        return Fixtures.GOOD;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,7 +58,7 @@ class SimulatePtyEndToEndTest {
                 assertThat(System.nanoTime()).as("the pty link appears").isLessThan(deadline);
                 LockSupport.parkNanos(20_000_000);
             }
-            for (FixturePackages.Image image : FixturePackages.images(zip)) {
+            for (Fixtures.Image image : Fixtures.images(zip)) {
                 try (StreamHost host = StreamHost.open(link)) { // a new connection per image, as an engine does
                     assertThat(host.update(image.dat(), image.bin(), 8))
                             .as(image.kind()).isEqualTo(new DfuResponse.Ack(OpCode.EXECUTE));
@@ -71,7 +72,7 @@ class SimulatePtyEndToEndTest {
 
         Path app = dir.resolve("app.bin");
         assertThat(DfuCli.run("simulate", "--flash", flash.toString(), "--dump-app", app.toString())).isZero();
-        assertThat(Files.readAllBytes(app)).isEqualTo(FixturePackages.application(zip));
+        assertThat(Files.readAllBytes(app)).isEqualTo(Fixtures.application(zip));
         assertThat(Files.readString(trace)).contains("Execute[]", "Ack[opCode=EXECUTE(0x04)]", "boot: ");
     }
 }

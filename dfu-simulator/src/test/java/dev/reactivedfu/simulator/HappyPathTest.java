@@ -1,5 +1,6 @@
 package dev.reactivedfu.simulator;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.ExtendedError;

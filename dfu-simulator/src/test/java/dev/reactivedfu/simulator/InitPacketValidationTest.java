@@ -1,5 +1,6 @@
 package dev.reactivedfu.simulator;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.archive.proto.DfuCc;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.reactivedfu.simulator;
 
+import dev.reactivedfu.archive.Fixtures;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.reactivedfu.archive.proto.DfuCc;

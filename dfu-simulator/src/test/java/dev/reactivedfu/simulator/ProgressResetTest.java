@@ -1,5 +1,6 @@
 package dev.reactivedfu.simulator;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.protocol.ImageCrc;
 import org.junit.jupiter.api.Test;
 

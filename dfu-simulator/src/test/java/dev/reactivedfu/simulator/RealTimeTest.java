@@ -1,5 +1,6 @@
 package dev.reactivedfu.simulator;
 
+import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
 import org.junit.jupiter.api.Test;

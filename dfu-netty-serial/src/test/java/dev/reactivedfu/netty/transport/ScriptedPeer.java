@@ -79,9 +79,19 @@ final class ScriptedPeer extends SimpleChannelInboundHandler<ByteBuf> {
         };
     }
 
-    /** Sends raw (unframed) messages from the device end, SLIP-framed. */
+    /**
+     * Sends raw (unframed) messages from the device end, SLIP-framed. The host's connect can complete before the
+     * server side has initialised its child channel, so this waits (bounded) for it.
+     */
     void send(byte[]... messages) {
         Channel ch = channel.get();
+        for (long deadline = System.nanoTime() + 5_000_000_000L; ch == null && System.nanoTime() < deadline; ) {
+            Thread.onSpinWait();
+            ch = channel.get();
+        }
+        if (ch == null) {
+            throw new AssertionError("the host never connected to the scripted peer");
+        }
         for (byte[] m : messages) {
             ch.write(Unpooled.wrappedBuffer(m));
         }
