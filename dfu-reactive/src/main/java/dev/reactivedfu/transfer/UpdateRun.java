@@ -50,6 +50,8 @@ final class UpdateRun {
     private static final Logger log = LoggerFactory.getLogger(UpdateRun.class);
     /** Longest pause between pings while waiting for a device to come back after a reset. */
     private static final Duration MAX_REBOOT_PING_PAUSE = Duration.ofMillis(500);
+    /** The smallest MTU that leaves room for one data byte per WRITE. */
+    private static final int MIN_MTU = 5;
     /** Pause between attempts to open a port that is re-enumerating after a reset. */
     private static final Duration REOPEN_PAUSE = Duration.ofMillis(250);
 
@@ -312,6 +314,9 @@ final class UpdateRun {
                                 .map(r -> ((DfuResponse.Mtu) r).mtu())
                                 .onErrorResume(RemoteErrorException.class, e -> BootloaderQuirks.isMtuUnsupported(e)
                                         ? Mono.just(BootloaderQuirks.FALLBACK_MTU) : Mono.error(e)))
+                        .flatMap(mtu -> mtu < MIN_MTU ? Mono.error(new ProtocolViolationException(
+                                "an MTU of at least " + MIN_MTU + " bytes; the device reports " + mtu, null))
+                                : Mono.just(mtu))
                         .map(mtu -> {
                             int max = Mtu.maxWritePayload(mtu);
                             chunk = Math.min(max, options.chunkSize().orElse(max));

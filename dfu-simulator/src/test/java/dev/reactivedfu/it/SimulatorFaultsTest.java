@@ -146,6 +146,23 @@ class SimulatorFaultsTest {
     }
 
     @Test
+    void with_rts_cts_flow_control_a_wider_window_loses_nothing_and_finishes_sooner() {
+        SimulatorConfig timed = Sim.signed().baud(1_000_000).flashTiming(SimulatorConfig.FlashTiming.NRF52840)
+                .flowControl(true).build();
+        Sim narrow = new Sim(timed);
+        Sim wide = new Sim(timed);
+
+        Runs.Result defaults = narrow.update(app24k, narrow.options().build());
+        Runs.Result wider = wide.update(app24k, wide.options().prn(8).window(4).build());
+
+        assertActivated(narrow, defaults);
+        assertActivated(wide, wider);
+        assertThat(wider.summary().retries()).isZero();
+        assertThat(wide.device.counters().rxOverflows()).isZero();
+        assertThat(wider.summary().duration()).isLessThan(defaults.summary().duration());
+    }
+
+    @Test
     void a_device_that_stops_listening_after_a_frame_longer_than_its_mtu_is_waited_out() {
         Sim sim = new Sim(Sim.signed().build());
         // a foreign host left the decoder full: nothing is answered until the inactivity timer resets the board
