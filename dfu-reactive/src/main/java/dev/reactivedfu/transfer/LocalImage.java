@@ -1,5 +1,6 @@
 package dev.reactivedfu.transfer;
 
+import dev.reactivedfu.protocol.ImageCrc;
 import dev.reactivedfu.protocol.ObjectLayout;
 
 import java.util.zip.CRC32;
@@ -15,17 +16,6 @@ final class LocalImage {
     /** Table step: the UART write size, a divisor of every MTU-derived write size in use. */
     static final int GRANULE = 64;
 
-    private static final int[] TABLE = new int[256];
-
-    static {
-        for (int n = 0; n < 256; n++) {
-            int c = n;
-            for (int k = 0; k < 8; k++) {
-                c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
-            }
-            TABLE[n] = c;
-        }
-    }
 
     private final byte[] bytes;
     private final long[] prefix;
@@ -58,11 +48,7 @@ final class LocalImage {
         if (from == to) {
             return crc;
         }
-        int c = ~(int) crc;
-        for (int i = from; i < to; i++) {
-            c = TABLE[(c ^ bytes[i]) & 0xFF] ^ (c >>> 8);
-        }
-        return (~c) & 0xFFFF_FFFFL;
+        return ImageCrc.extend(crc, bytes, from, to - from);
     }
 
     /** Whether the device's {@code (offset, crc)} matches this image: the offset lies within it and the CRC agrees. */

@@ -63,4 +63,16 @@ class ImageCrcTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 11");
         assertThatThrownBy(() -> ImageCrc.upTo(new byte[10], -1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void extending_a_crc_at_any_split_equals_the_crc_of_the_whole_prefix() {
+        long seed = 20261125L;
+        byte[] image = new byte[5000];
+        new java.util.Random(seed).nextBytes(image);
+        for (int split : new int[] {0, 1, 63, 64, 65, 4095, 4096, 4999, 5000}) {
+            assertThat(ImageCrc.extend(ImageCrc.upTo(image, split), image, split, image.length - split))
+                    .as("split at %d (seed %d)", split, seed).isEqualTo(ImageCrc.upTo(image, image.length));
+        }
+        assertThat(ImageCrc.extend(0, image, 0, 0)).isZero();
+    }
 }

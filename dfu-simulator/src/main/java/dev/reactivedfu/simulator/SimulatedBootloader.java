@@ -3,6 +3,7 @@ package dev.reactivedfu.simulator;
 import dev.reactivedfu.archive.InitPacket;
 import dev.reactivedfu.archive.proto.DfuCc;
 import dev.reactivedfu.protocol.DfuCodec;
+import dev.reactivedfu.protocol.ImageCrc;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.ExtendedError;
 import dev.reactivedfu.protocol.ObjectType;
@@ -625,7 +626,7 @@ public final class SimulatedBootloader {
     }
 
     private static long crc(long start, byte[] b, int offset, int length) {
-        return Crc32.update(start, b, offset, length);
+        return ImageCrc.extend(start, b, offset, length);
     }
 
     private static byte[] sha256(byte[] data) {
