@@ -49,6 +49,18 @@ public sealed interface DfuEvent {
         }
     }
 
+    /**
+     * The device does not answer pings and the engine escalates: it pulsed the reset lines, or it now waits
+     * {@code pause} for the bootloader's inactivity timer to reset the device. Followed by {@link Connected} when the
+     * device answers again, or by {@link Failed} with a {@link dev.reactivedfu.error.DeviceUnresponsiveException}.
+     *
+     * @param port   the transport's name
+     * @param action what the engine does about it, in words
+     * @param pause  how long it waits before pinging again (zero when it pings at once)
+     */
+    record DeviceSilent(String port, String action, Duration pause) implements DfuEvent {
+    }
+
     /** Image {@code image} (0-based, of {@code imageCount}) begins. */
     record ImageStarted(int image, int imageCount, ImageKind kind, int initPacketSize, long firmwareSize)
             implements DfuEvent {

@@ -305,10 +305,10 @@ final class UpdateRun {
 
             // ------------------------------------------------------------------ connection start
 
-            private Mono<DfuEvent> connect() {
-                Mono<Void> alive = Mono.defer(() -> awaitingReboot ? pingUntilRebooted() : pingEscalating());
-                return alive
-                        .then(Mono.fromRunnable(() -> awaitingReboot = false))
+            private Flux<DfuEvent> connect() {
+                Flux<DfuEvent> alive = Flux.defer(() -> awaitingReboot
+                        ? pingUntilRebooted().thenMany(Flux.<DfuEvent>empty()) : pingEscalating());
+                return alive.concatWith(Mono.<Void>fromRunnable(() -> awaitingReboot = false)
                         .then(exchange.setPrn(link.prn()))
                         .then(exchange.request(new DfuRequest.MtuGet())
                                 .map(r -> ((DfuResponse.Mtu) r).mtu())
@@ -323,7 +323,7 @@ final class UpdateRun {
                             log.debug("{}: connected (attempt {}), MTU {}, {} bytes per write", port, attempt, mtu,
                                     chunk);
                             return new DfuEvent.Connected(port, attempt, mtu, chunk, link.prn(), link.window());
-                        });
+                        }));
             }
 
             /** Pings with fresh ids until one is echoed; {@code true} when one was. */
@@ -345,41 +345,51 @@ final class UpdateRun {
                 return d.isZero() ? Mono.empty() : Mono.delay(d, scheduler).then();
             }
 
-            /** A silent device: pings, reset lines, the inactivity timer, then a typed error. */
-            private Mono<Void> pingEscalating() {
+            /**
+             * A silent device: pings, reset lines, the inactivity timer, then a typed error. Each escalation step is
+             * announced with a {@link DfuEvent.DeviceSilent} first, so a long wait is never a silent one.
+             */
+            private Flux<DfuEvent> pingEscalating() {
                 List<String> tried = new ArrayList<>();
                 tried.add(options.pingAttempts() + " pings");
-                Mono<Boolean> pulse = exchange.pulseReset()
+                Flux<DfuEvent> waitOut = Flux.defer(() -> {
+                    if (options.inactivityWait().isZero()) {
+                        return unresponsive(tried);
+                    }
+                    log.info("{}: no answer to pings; waiting {} s for the bootloader's inactivity timer", port,
+                            options.inactivityWait().toSeconds());
+                    tried.add("waiting " + options.inactivityWait().toSeconds() + " s for the inactivity timer and "
+                            + options.pingAttempts() + " pings");
+                    return Flux.concat(
+                            Mono.just(new DfuEvent.DeviceSilent(port, "waiting for the bootloader's inactivity timer",
+                                    options.inactivityWait())),
+                            Mono.delay(options.inactivityWait(), scheduler).then(pingRound())
+                                    .flatMapMany(ok -> ok ? Flux.empty() : unresponsive(tried)));
+                });
+                Flux<DfuEvent> pulse = exchange.pulseReset()
                         .timeout(options.openTimeout(), scheduler)
                         .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new TransportClosedException(
                                 port, "pulsing the reset lines took longer than "
                                 + options.openTimeout().toMillis() + " ms", e))
                         .thenReturn(Boolean.TRUE)
                         .onErrorResume(UnsupportedOperationException.class, e -> Mono.just(Boolean.FALSE))
-                        .flatMap(pulsed -> {
+                        .flatMapMany(pulsed -> {
                             if (!pulsed) {
-                                return Mono.just(Boolean.FALSE);
+                                return waitOut;
                             }
                             log.info("{}: no answer to pings; pulsed the reset lines", port);
                             tried.add("a DTR/RTS reset and " + options.pingAttempts() + " pings");
-                            return pingRound();
+                            return Flux.concat(
+                                    Mono.just(new DfuEvent.DeviceSilent(port, "pulsed the reset lines",
+                                            Duration.ZERO)),
+                                    pingRound().flatMapMany(ok -> ok ? Flux.empty() : waitOut));
                         });
-                Mono<Boolean> waitOut = Mono.defer(() -> {
-                    if (options.inactivityWait().isZero()) {
-                        return Mono.just(Boolean.FALSE);
-                    }
-                    log.info("{}: no answer to pings; waiting {} s for the bootloader's inactivity timer", port,
-                            options.inactivityWait().toSeconds());
-                    tried.add("waiting " + options.inactivityWait().toSeconds() + " s for the inactivity timer and "
-                            + options.pingAttempts() + " pings");
-                    return Mono.delay(options.inactivityWait(), scheduler).then(pingRound());
-                });
-                return pingRound()
-                        .flatMap(ok -> ok ? Mono.just(Boolean.TRUE) : pulse)
-                        .flatMap(ok -> ok ? Mono.just(Boolean.TRUE) : waitOut)
-                        .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(new DeviceUnresponsiveException(port,
-                                String.join(", ", tried),
-                                new DfuTimeoutException(OpCode.PING, options.timeout(OpCode.PING)))));
+                return pingRound().flatMapMany(ok -> ok ? Flux.empty() : pulse);
+            }
+
+            private Flux<DfuEvent> unresponsive(List<String> tried) {
+                return Flux.error(new DeviceUnresponsiveException(port, String.join(", ", tried),
+                        new DfuTimeoutException(OpCode.PING, options.timeout(OpCode.PING))));
             }
 
             /** After an image's final EXECUTE: ping until the device is back, at most until the reboot deadline. */

@@ -283,6 +283,8 @@ class FaultTest {
         assertThat(device.pulses).isEqualTo(1);
         // five pings: 250 ms timeouts with pauses of 50, 100, 200, 400 ms between them, then the reset
         assertThat(timeOf(OpCode.PING, 6)).isEqualTo(5 * 250 + 50 + 100 + 200 + 400);
+        assertThat(r.events(DfuEvent.DeviceSilent.class)).singleElement()
+                .satisfies(e -> assertThat(e.action()).isEqualTo("pulsed the reset lines"));
         List<Integer> ids = device.received(OpCode.PING).stream().map(p -> ((DfuRequest.Ping) p).id()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(device.activated.get(0)).isEqualTo(firmware);
@@ -296,6 +298,12 @@ class FaultTest {
 
         assertThat(r.error()).isNull();
         assertThat(timeOf(OpCode.PING, 6)).isEqualTo(2000 + 125_000);
+        // the user is told before the long wait starts, not after
+        assertThat(r.timed()).filteredOn(t -> t.event() instanceof DfuEvent.DeviceSilent).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.millis()).isEqualTo(2000);
+                    assertThat(((DfuEvent.DeviceSilent) t.event()).pause()).isEqualTo(Duration.ofSeconds(125));
+                });
         assertThat(device.activated.get(0)).isEqualTo(firmware);
     }
 

@@ -51,6 +51,9 @@ public final class JsonLinesRenderer implements EventRenderer {
                 fw.addObject().put("type", f.type()).put("version", f.version()).put("address", f.address())
                         .put("length", f.length());
             }
+        } else if (event instanceof DfuEvent.DeviceSilent d) {
+            n.put("event", "device_silent").put("port", d.port()).put("action", d.action())
+                    .put("pause_ms", d.pause().toMillis());
         } else if (event instanceof DfuEvent.ImageStarted s) {
             n.put("event", "image_started").put("image", s.image()).put("image_count", s.imageCount())
                     .put("kind", s.kind().manifestKey()).put("init_packet_size", s.initPacketSize())

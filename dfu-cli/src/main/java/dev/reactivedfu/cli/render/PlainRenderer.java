@@ -48,6 +48,12 @@ public class PlainRenderer implements EventRenderer {
                     h.part(), h.romSize() / 1024)));
             return sb.length() == "device:".length() ? null : sb.toString();
         }
+        if (event instanceof DfuEvent.DeviceSilent d) {
+            return d.pause().isZero()
+                    ? String.format(Locale.ROOT, "%s does not answer pings: %s", d.port(), d.action())
+                    : String.format(Locale.ROOT, "%s does not answer pings: %s (%s)", d.port(), d.action(),
+                    Formats.duration(d.pause()));
+        }
         if (event instanceof DfuEvent.ImageStarted s) {
             lastDecile = -1;
             return String.format(Locale.ROOT, "image %d/%d: %s, %s firmware, %d-byte init packet",
