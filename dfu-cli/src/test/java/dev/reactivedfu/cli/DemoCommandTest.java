@@ -1,17 +1,12 @@
 package dev.reactivedfu.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reactivedfu.archive.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,40 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code dfu demo}: the README's main command, run in-process on the simulated board. */
 class DemoCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-        List<JsonNode> events() {
-            List<JsonNode> events = new ArrayList<>();
-            for (String line : out.split("\\R")) {
-                if (line.startsWith("{")) {
-                    try {
-                        events.add(JSON.readTree(line));
-                    } catch (IOException e) {
-                        throw new AssertionError("not JSON: " + line, e);
-                    }
-                }
-            }
-            return events;
-        }
-    }
 
-    private static Run dfu(String... args) {
-        CommandLine cl = DfuCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void demo_flashes_the_built_in_package_and_verifies_the_board_holds_it() {
-        Run run = dfu("demo", "--baud", "0");
+        CliRun run = CliRun.dfu("demo", "--baud", "0");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
@@ -65,7 +34,7 @@ class DemoCommandTest {
 
     @Test
     void demo_json_ends_with_an_ok_summary_counting_init_packet_and_firmware_bytes() {
-        Run run = dfu("demo", "--baud", "0", "--json");
+        CliRun run = CliRun.dfu("demo", "--baud", "0", "--json");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);
         List<JsonNode> events = run.events();
@@ -85,7 +54,7 @@ class DemoCommandTest {
         Path pkg = Fixtures.copy(Fixtures.SD_BL_APP_24K, dir);
         Path key = Fixtures.copy(Fixtures.PUBLIC_PEM, dir);
 
-        Run run = dfu("demo", "--baud", "0", "--key", key.toString(), pkg.toString());
+        CliRun run = CliRun.dfu("demo", "--baud", "0", "--key", key.toString(), pkg.toString());
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("image 1/2: softdevice+bootloader").contains("image 2/2: application")
@@ -96,7 +65,7 @@ class DemoCommandTest {
     void demo_refuses_a_tampered_package_before_starting_the_board() {
         Path pkg = Fixtures.copy(Fixtures.TAMPERED, dir);
 
-        Run run = dfu("demo", "--baud", "0", pkg.toString());
+        CliRun run = CliRun.dfu("demo", "--baud", "0", pkg.toString());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.out()).doesNotContain("simulated nRF52840");
@@ -113,7 +82,7 @@ class DemoCommandTest {
             throw new AssertionError(e);
         }
 
-        Run run = dfu("demo", "--baud", "0", "--key", otherKey.toString(), pkg.toString());
+        CliRun run = CliRun.dfu("demo", "--baud", "0", "--key", otherKey.toString(), pkg.toString());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.err()).contains("signature");

@@ -1,16 +1,12 @@
 package dev.reactivedfu.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reactivedfu.archive.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,34 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code dfu pkg display} run in-process against the nrfutil fixtures. */
 class PkgDisplayCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("stdout is not JSON: " + out, e);
-            }
-        }
 
-        List<String> errLines() {
-            return err.isEmpty() ? List.of() : List.of(err.split("\\R"));
-        }
-    }
-
-    private static Run dfu(String... args) {
-        CommandLine cl = DfuCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private String fixture(String name) {
         return Fixtures.copy(name, dir).toString();
@@ -94,7 +67,7 @@ class PkgDisplayCommandTest {
     void json_of_the_signed_application_has_every_field_of_the_issue() throws Exception {
         String file = fixture(Fixtures.APP_24K);
 
-        Run run = dfu("pkg", "display", file, "--json");
+        CliRun run = CliRun.dfu("pkg", "display", file, "--json");
 
         assertThat(run.exit()).isZero();
         assertThat(run.err()).isEmpty();
@@ -129,7 +102,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void json_lists_softdevice_bootloader_before_the_application_with_its_sizes() throws Exception {
-        Run run = dfu("pkg", "display", fixture(Fixtures.SD_BL_APP_24K), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", fixture(Fixtures.SD_BL_APP_24K), "--json");
 
         assertThat(run.exit()).isZero();
         JsonNode images = run.json().get("images");
@@ -149,7 +122,7 @@ class PkgDisplayCommandTest {
     void json_with_the_fixture_key_as_pem_or_hex_says_every_signature_is_valid() {
         String file = fixture(Fixtures.SD_BL_APP_24K);
         for (String key : new String[] {fixture(Fixtures.PUBLIC_PEM), fixture(Fixtures.PUBLIC_HEX)}) {
-            Run run = dfu("pkg", "display", file, "--key", key, "--json");
+            CliRun run = CliRun.dfu("pkg", "display", file, "--key", key, "--json");
 
             assertThat(run.exit()).as(key).isZero();
             assertThat(run.json().get("images")).allSatisfy(i -> {
@@ -162,7 +135,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void unsigned_package_shows_null_signature_type_and_no_verdict() {
-        Run run = dfu("pkg", "display", fixture(Fixtures.APP_24K_UNSIGNED), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", fixture(Fixtures.APP_24K_UNSIGNED), "--json");
 
         assertThat(run.exit()).isZero();
         JsonNode app = run.json().get("images").get(0);
@@ -175,7 +148,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void another_key_makes_signatures_invalid_and_the_exit_code_nonzero() throws Exception {
-        Run run = dfu("pkg", "display", fixture(Fixtures.APP_24K), "--key", otherKeyPem().toString(), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", fixture(Fixtures.APP_24K), "--key", otherKeyPem().toString(), "--json");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         JsonNode root = run.json();
@@ -187,7 +160,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void unsigned_package_checked_against_a_key_is_refused_with_no_signature_verdict() {
-        Run run = dfu("pkg", "display", fixture(Fixtures.APP_24K_UNSIGNED), "--key", fixture(Fixtures.PUBLIC_PEM),
+        CliRun run = CliRun.dfu("pkg", "display", fixture(Fixtures.APP_24K_UNSIGNED), "--key", fixture(Fixtures.PUBLIC_PEM),
                 "--json");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
@@ -199,7 +172,7 @@ class PkgDisplayCommandTest {
     void tampered_package_shows_its_hash_invalid_and_exits_nonzero_with_one_error_line() {
         String file = fixture(Fixtures.TAMPERED);
 
-        Run run = dfu("pkg", "display", file, "--key", fixture(Fixtures.PUBLIC_PEM), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", file, "--key", fixture(Fixtures.PUBLIC_PEM), "--json");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         JsonNode root = run.json();
@@ -215,7 +188,7 @@ class PkgDisplayCommandTest {
     void a_file_that_is_not_a_zip_gets_a_json_error_object() throws IOException {
         Path file = Files.writeString(dir.resolve("notes.zip"), "not a zip");
 
-        Run run = dfu("pkg", "display", file.toString(), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", file.toString(), "--json");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         JsonNode root = run.json();
@@ -233,7 +206,7 @@ class PkgDisplayCommandTest {
         byte[] zip = Fixtures.bytes(Fixtures.APP_24K);
         Path file = Files.write(dir.resolve("cut.zip"), java.util.Arrays.copyOf(zip, zip.length / 2));
 
-        Run run = dfu("pkg", "display", file.toString(), "--json");
+        CliRun run = CliRun.dfu("pkg", "display", file.toString(), "--json");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.json().get("error").get("type").asText()).isEqualTo("TRUNCATED");
@@ -241,12 +214,12 @@ class PkgDisplayCommandTest {
 
     @Test
     void a_missing_file_and_an_unreadable_key_exit_with_the_invalid_package_code() throws IOException {
-        Run missing = dfu("pkg", "display", dir.resolve("nope.zip").toString(), "--json");
+        CliRun missing = CliRun.dfu("pkg", "display", dir.resolve("nope.zip").toString(), "--json");
         assertThat(missing.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(missing.json().get("error").get("type").asText()).isEqualTo("IO");
 
         Path badKey = Files.writeString(dir.resolve("key.txt"), "not a key");
-        Run key = dfu("pkg", "display", fixture(Fixtures.APP_24K), "--key", badKey.toString());
+        CliRun key = CliRun.dfu("pkg", "display", fixture(Fixtures.APP_24K), "--key", badKey.toString());
         assertThat(key.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(key.out()).isEmpty();
         assertThat(key.errLines()).singleElement().asString().startsWith("error: " + badKey + ": not a P-256 public key");
@@ -258,7 +231,7 @@ class PkgDisplayCommandTest {
     void human_report_shows_every_field_of_each_image() {
         String file = fixture(Fixtures.SD_BL_APP_24K);
 
-        Run run = dfu("pkg", "display", file, "--key", fixture(Fixtures.PUBLIC_PEM));
+        CliRun run = CliRun.dfu("pkg", "display", file, "--key", fixture(Fixtures.PUBLIC_PEM));
 
         assertThat(run.exit()).isZero();
         assertThat(run.err()).isEmpty();
@@ -289,7 +262,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void human_report_without_key_says_the_signature_was_not_checked() {
-        Run run = dfu("pkg", "display", fixture(Fixtures.APP_24K));
+        CliRun run = CliRun.dfu("pkg", "display", fixture(Fixtures.APP_24K));
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("  signature_valid  not checked (pass --key PUBLIC_KEY)");
@@ -299,7 +272,7 @@ class PkgDisplayCommandTest {
     void human_report_of_a_tampered_package_names_the_problem_and_ends_with_one_error_line() {
         String file = fixture(Fixtures.TAMPERED);
 
-        Run run = dfu("pkg", "display", file);
+        CliRun run = CliRun.dfu("pkg", "display", file);
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.out()).startsWith(file + ": INVALID, 1 image (application)")
@@ -314,7 +287,7 @@ class PkgDisplayCommandTest {
     void human_report_of_a_hostile_file_is_one_error_line_and_nothing_else() throws IOException {
         Path file = Files.write(dir.resolve("empty.zip"), new byte[0]);
 
-        Run run = dfu("pkg", "display", file.toString());
+        CliRun run = CliRun.dfu("pkg", "display", file.toString());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.out()).isEmpty();
@@ -326,7 +299,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void display_without_a_file_is_a_usage_error() {
-        Run run = dfu("pkg", "display");
+        CliRun run = CliRun.dfu("pkg", "display");
 
         assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("Missing required parameter: 'FILE'");
@@ -334,7 +307,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void display_help_describes_the_options_and_exit_codes() {
-        Run run = dfu("pkg", "display", "--help");
+        CliRun run = CliRun.dfu("pkg", "display", "--help");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Usage: dfu pkg display", "--key=PUBLIC_KEY", "--json", "FILE",
@@ -343,7 +316,7 @@ class PkgDisplayCommandTest {
 
     @Test
     void pkg_alone_lists_its_subcommands() {
-        Run run = dfu("pkg");
+        CliRun run = CliRun.dfu("pkg");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Usage: dfu pkg", "display");

@@ -6,8 +6,6 @@ import dev.reactivedfu.netty.serial.SerialPortInfo;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -26,25 +24,15 @@ class PortsCommandTest {
             new SerialPortInfo("/dev/ttyS0", "Physical Port S0", OptionalInt.empty(), OptionalInt.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty()));
 
-    record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
-    private static Run ports(List<SerialPortInfo> ports, String... args) {
-        return run(new CommandLine(new PortsCommand(() -> ports)), args);
+    private static CliRun ports(List<SerialPortInfo> ports, String... args) {
+        return CliRun.run(new CommandLine(new PortsCommand(() -> ports)), args);
     }
 
     @Test
     void the_table_shows_path_usb_id_serial_number_and_description() {
-        Run r = ports(PORTS);
+        CliRun r = ports(PORTS);
 
         assertThat(r.exit()).isZero();
         assertThat(r.out().split("\n")).containsExactly(
@@ -56,7 +44,7 @@ class PortsCommandTest {
 
     @Test
     void json_is_one_array_with_hex_ids_and_nulls_for_what_is_unknown() throws Exception {
-        Run r = ports(PORTS, "--json");
+        CliRun r = ports(PORTS, "--json");
 
         assertThat(r.exit()).isZero();
         JsonNode array = JSON.readTree(r.out());
@@ -78,8 +66,8 @@ class PortsCommandTest {
 
     @Test
     void no_ports_says_so_and_json_is_an_empty_array() throws Exception {
-        Run text = ports(List.of());
-        Run json = ports(List.of(), "--json");
+        CliRun text = ports(List.of());
+        CliRun json = ports(List.of(), "--json");
 
         assertThat(text.exit()).isZero();
         assertThat(text.out()).startsWith("no serial ports found");
@@ -89,7 +77,7 @@ class PortsCommandTest {
 
     @Test
     void dfu_ports_json_lists_this_machines_ports_as_an_array() throws Exception {
-        Run r = run(DfuCli.commandLine(), "ports", "--json");
+        CliRun r = CliRun.run(DfuCli.commandLine(), "ports", "--json");
 
         assertThat(r.exit()).isZero();
         JsonNode array = JSON.readTree(r.out());
@@ -101,7 +89,7 @@ class PortsCommandTest {
 
     @Test
     void ports_is_a_subcommand_of_dfu_with_help() {
-        Run r = run(DfuCli.commandLine(), "ports", "--help");
+        CliRun r = CliRun.run(DfuCli.commandLine(), "ports", "--help");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("--json").contains("Exit codes");

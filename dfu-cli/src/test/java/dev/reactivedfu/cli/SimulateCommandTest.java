@@ -12,8 +12,6 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,23 +26,12 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run dfu(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = DfuCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void help_lists_every_option_of_the_simulator() {
-        Run run = dfu("simulate", "--help");
-        assertThat(run.code()).isZero();
+        CliRun run = CliRun.dfu("simulate", "--help");
+        assertThat(run.exit()).isZero();
         for (String option : List.of("--pty", "--flash", "--dump-app", "--dump-bank1", "--trace", "--profile",
                 "--hw-version", "--sd-id", "--app-start", "--public-key", "--progress-in-flash", "--baud",
                 "--flash-timing", "--rx-buffers", "--latency-ms", "--reset-at-offset", "--drop-rate", "--corrupt-rate",
@@ -81,10 +68,10 @@ class SimulateCommandTest {
 
     @Test
     void without_a_pty_or_a_dump_it_is_a_usage_error() {
-        assertThat(dfu("simulate").code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(dfu("simulate", "--dump-app", dir.resolve("x").toString()).code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(dfu("simulate", "--flash", dir.resolve("missing").toString(), "--dump-app",
-                dir.resolve("x").toString()).code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.dfu("simulate").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.dfu("simulate", "--dump-app", dir.resolve("x").toString()).exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliRun.dfu("simulate", "--flash", dir.resolve("missing").toString(), "--dump-app",
+                dir.resolve("x").toString()).exit()).isEqualTo(ExitCodes.USAGE);
     }
 
     /** Drives an in-process device with the stream host; returns the device's flash image afterwards. */
@@ -143,8 +130,8 @@ class SimulateCommandTest {
         Files.write(flash, flashAfter(host -> assertThat(host.update(image.dat(), image.bin(), 0))
                 .isEqualTo(new DfuResponse.Ack(OpCode.EXECUTE))));
         Path out = dir.resolve("app.bin");
-        Run run = dfu("simulate", "--flash", flash.toString(), "--dump-app", out.toString());
-        assertThat(run.code()).as(run.err()).isZero();
+        CliRun run = CliRun.dfu("simulate", "--flash", flash.toString(), "--dump-app", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(image.bin());
     }
 
@@ -154,8 +141,8 @@ class SimulateCommandTest {
         Path flash = dir.resolve("board.bin");
         Files.write(flash, flashAfter(host -> host.partial(image.dat(), image.bin(), 2)));
         Path out = dir.resolve("bank1.bin");
-        Run run = dfu("simulate", "--flash", flash.toString(), "--progress-in-flash", "--dump-bank1", out.toString());
-        assertThat(run.code()).as(run.err()).isZero();
+        CliRun run = CliRun.dfu("simulate", "--flash", flash.toString(), "--progress-in-flash", "--dump-bank1", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
         // progress in RAM: the init packet's save put 0 in flash, so a restored board has received nothing yet
         assertThat(Files.readAllBytes(out)).isEmpty();
     }
@@ -164,8 +151,8 @@ class SimulateCommandTest {
     void dump_app_of_a_board_without_an_application_fails_with_a_device_error() throws IOException {
         Path flash = dir.resolve("board.bin");
         Files.write(flash, flashAfter(host -> { }));
-        Run run = dfu("simulate", "--flash", flash.toString(), "--dump-app", dir.resolve("app.bin").toString());
-        assertThat(run.code()).isEqualTo(ExitCodes.DEVICE_ERROR);
+        CliRun run = CliRun.dfu("simulate", "--flash", flash.toString(), "--dump-app", dir.resolve("app.bin").toString());
+        assertThat(run.exit()).isEqualTo(ExitCodes.DEVICE_ERROR);
         assertThat(run.err()).contains("no valid application");
         assertThat(dir.resolve("app.bin")).doesNotExist();
     }

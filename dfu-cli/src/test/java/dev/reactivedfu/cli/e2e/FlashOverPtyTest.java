@@ -79,15 +79,10 @@ class FlashOverPtyTest {
 
     @Test
     void killing_socat_mid_update_ends_flash_with_a_port_error_and_a_rerun_resumes() throws Exception {
-        Path pkg = Fixtures.copy(Fixtures.APP_200K, dir);
-        Path flash = dir.resolve("flash.bin");
-        Path pty = dir.resolve("ttyDFU");
-        List<String> simArgs = simulatorArgs(pty, flash, 1_000_000, true, false);
-        String[] flashArgs = {"flash", "--port", pty.toString(), "--baud", "1000000", "--json", "--port-wait", "1000",
-                pkg.toString()};
+        Station st = station("--port-wait", "1000");
 
-        try (DfuProcess sim = startSimulator(simArgs, pty);
-             DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+        try (DfuProcess sim = startSimulator(st.simArgs(), st.pty());
+             DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
             host.awaitEvent(e -> "progress".equals(e.path("event").asText()) && e.path("percent").asDouble() >= 30,
                     RUN);
             killSocat(sim);
@@ -100,43 +95,35 @@ class FlashOverPtyTest {
             sim.stop();
         }
 
-        try (DfuProcess sim = startSimulator(simArgs, pty);
-             DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+        try (DfuProcess sim = startSimulator(st.simArgs(), st.pty());
+             DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
             int exit = host.awaitExit(RUN);
             assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.OK);
         }
-        assertThat(dumpApp(flash)).isEqualTo(application(pkg));
+        assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }
 
     @Test
     void sigkill_of_flash_mid_update_then_rerun_resends_at_most_one_object_and_the_init_packet() throws Exception {
-        Path pkg = Fixtures.copy(Fixtures.APP_200K, dir);
-        Path flash = dir.resolve("flash.bin");
-        Path pty = dir.resolve("ttyDFU");
-        List<String> simArgs = simulatorArgs(pty, flash, 1_000_000, true, false);
-        String[] flashArgs = {"flash", "--port", pty.toString(), "--baud", "1000000", "--json", pkg.toString()};
+        Station st = station();
 
-        try (DfuProcess sim = startSimulator(simArgs, pty)) {
-            try (DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+        try (DfuProcess sim = startSimulator(st.simArgs(), st.pty())) {
+            try (DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
                 host.awaitEvent(e -> "progress".equals(e.path("event").asText())
                         && e.path("percent").asDouble() >= 40, RUN);
                 host.kill();
             }
-            rerunResumes(flashArgs, pkg);
+            rerunResumes(st);
         }
-        assertThat(dumpApp(flash)).isEqualTo(application(pkg));
+        assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }
 
     @Test
     void ctrl_c_stops_flash_between_frames_with_exit_130_and_the_same_command_resumes() throws Exception {
-        Path pkg = Fixtures.copy(Fixtures.APP_200K, dir);
-        Path flash = dir.resolve("flash.bin");
-        Path pty = dir.resolve("ttyDFU");
-        List<String> simArgs = simulatorArgs(pty, flash, 1_000_000, true, false);
-        String[] flashArgs = {"flash", "--port", pty.toString(), "--baud", "1000000", "--json", pkg.toString()};
+        Station st = station();
 
-        try (DfuProcess sim = startSimulator(simArgs, pty)) {
-            try (DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+        try (DfuProcess sim = startSimulator(st.simArgs(), st.pty())) {
+            try (DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
                 host.awaitEvent(e -> "progress".equals(e.path("event").asText())
                         && e.path("percent").asDouble() >= 30, RUN);
                 host.interrupt();
@@ -144,25 +131,44 @@ class FlashOverPtyTest {
                 assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
                 JsonNode summary = host.lastJson();
                 assertThat(summary.get("result").asText()).isEqualTo("interrupted");
-                assertThat(summary.get("resume").asText()).startsWith("dfu flash --port " + pty);
+                assertThat(summary.get("resume").asText()).startsWith("dfu flash --port " + st.pty());
             }
-            rerunResumes(flashArgs, pkg);
+            rerunResumes(st);
         }
-        assertThat(dumpApp(flash)).isEqualTo(application(pkg));
+        assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * A simulated board at 1 Mbaud with flow control (its flash in a file) and the {@code dfu flash --json} command for
+     * the 200 KiB package on its pty, with {@code extraFlashArgs} before the package.
+     */
+    private record Station(Path pkg, Path flash, Path pty, List<String> simArgs, String[] flashArgs) {
+    }
+
+    private Station station(String... extraFlashArgs) {
+        Path pkg = Fixtures.copy(Fixtures.APP_200K, dir);
+        Path flash = dir.resolve("flash.bin");
+        Path pty = dir.resolve("ttyDFU");
+        List<String> flashArgs = new ArrayList<>(List.of("flash", "--port", pty.toString(), "--baud", "1000000",
+                "--json"));
+        flashArgs.addAll(List.of(extraFlashArgs));
+        flashArgs.add(pkg.toString());
+        return new Station(pkg, flash, pty, simulatorArgs(pty, flash, 1_000_000, true, false),
+                flashArgs.toArray(String[]::new));
+    }
+
     /** Runs the same command again: it completes, re-sending at most one object and the init packet. */
-    private void rerunResumes(String[] flashArgs, Path pkg) throws InterruptedException {
-        try (DfuProcess host = DfuProcess.start(dir, flashArgs)) {
+    private void rerunResumes(Station st) throws InterruptedException {
+        try (DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
             int exit = host.awaitExit(RUN);
             assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.OK);
             JsonNode summary = host.lastJson();
             assertThat(summary.get("bytes_resent").asLong()).as(summary.toString())
-                    .isLessThanOrEqualTo(4096 + initPacketSize(pkg));
+                    .isLessThanOrEqualTo(4096 + initPacketSize(st.pkg()));
             assertThat(summary.get("bytes_sent").asLong()).as("the rerun resumed instead of starting over")
-                    .isLessThan(application(pkg).length);
+                    .isLessThan(application(st.pkg()).length);
         }
     }
 
