@@ -113,10 +113,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         EventRenderer renderer = EventRenderer.choose(json, System.console() != null, out);
         try {
-            UpdateRunner.Outcome outcome = new UpdateRunner(DfuClient.create())
+            int exit = new UpdateRunner(DfuClient.create())
                     .run(transport, pkg, options.build(), renderer, err, "dfu demo");
-            if (outcome.exitCode() != ExitCodes.OK) {
-                return outcome.exitCode();
+            if (exit != ExitCodes.OK) {
+                return exit;
             }
             return verify(pkg, transport.device(), out, err);
         } finally {

@@ -112,9 +112,8 @@ public final class FlashCommand implements Callable<Integer> {
             return ExitCodes.INVALID_PACKAGE;
         }
         EventRenderer renderer = EventRenderer.choose(json, System.console() != null, out);
-        UpdateRunner.Outcome outcome = new UpdateRunner(DfuClient.create())
+        return new UpdateRunner(DfuClient.create())
                 .run(NettyDfuTransport.serial(transportOptions()), pkg.get(), options(), renderer, err, resumeHint());
-        return outcome.exitCode();
     }
 
     SerialTransportOptions transportOptions() {

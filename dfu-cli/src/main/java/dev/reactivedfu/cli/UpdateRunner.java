@@ -3,14 +3,12 @@ package dev.reactivedfu.cli;
 import dev.reactivedfu.archive.DfuPackage;
 import dev.reactivedfu.cli.render.EventRenderer;
 import dev.reactivedfu.transfer.DfuClient;
-import dev.reactivedfu.transfer.DfuEvent;
 import dev.reactivedfu.transfer.DfuOptions;
 import dev.reactivedfu.transfer.DfuTransport;
 import reactor.core.Disposable;
 
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,37 +18,31 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class UpdateRunner {
 
-    /** How long Ctrl-C waits for the engine to stop between frames before the process exits anyway. */
-    private static final long STOP_GRACE_MS = 3_000;
-
     private final DfuClient client;
 
     UpdateRunner(DfuClient client) {
         this.client = client;
     }
 
-    /** The outcome: exit code, and the terminal event when there was one. */
-    record Outcome(int exitCode, DfuEvent last, Throwable error) {
-    }
-
-    Outcome run(DfuTransport transport, DfuPackage pkg, DfuOptions options, EventRenderer renderer, PrintWriter err,
-                String resumeHint) {
+    /**
+     * Runs the update to its end (or to Ctrl-C) and returns the exit code: {@link ExitCodes#OK}, the failure's code
+     * after a one-line {@code error:} on {@code err}, or {@link ExitCodes#INTERRUPTED} after the renderer has shown
+     * {@code resumeHint}.
+     */
+    int run(DfuTransport transport, DfuPackage pkg, DfuOptions options, EventRenderer renderer, PrintWriter err,
+            String resumeHint) {
         CountDownLatch done = new CountDownLatch(1);
-        AtomicReference<DfuEvent> last = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         Object renderLock = new Object();
+        // cancelling (Ctrl-C) also ends in doFinally: the engine stops between frames and closes the port
         Disposable subscription = client.update(transport, pkg, options)
                 .doFinally(signal -> done.countDown())
                 .subscribe(event -> {
                     synchronized (renderLock) {
-                        last.set(event);
                         renderer.onEvent(event);
                     }
                 }, error::set);
-        Interrupts.Registration interrupt = Interrupts.onInterrupt(() -> {
-            subscription.dispose();
-            done.countDown();
-        });
+        Interrupts.Registration interrupt = Interrupts.onInterrupt(subscription::dispose);
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -60,27 +52,17 @@ final class UpdateRunner {
             interrupt.close();
         }
         if (interrupt.fired()) {
-            // the cancelled pipeline closes the port between frames; give it a moment before saying so
-            waitQuietly(done, STOP_GRACE_MS);
             synchronized (renderLock) {
                 renderer.onInterrupted(resumeHint);
             }
-            return new Outcome(ExitCodes.INTERRUPTED, last.get(), null);
+            return ExitCodes.INTERRUPTED;
         }
         Throwable t = error.get();
         if (t == null) {
-            return new Outcome(ExitCodes.OK, last.get(), null);
+            return ExitCodes.OK;
         }
         err.println("error: " + ExitCodes.describe(t));
         err.flush();
-        return new Outcome(ExitCodes.of(t), last.get(), t);
-    }
-
-    private static void waitQuietly(CountDownLatch latch, long millis) {
-        try {
-            latch.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return ExitCodes.of(t);
     }
 }
