@@ -102,6 +102,10 @@ public final class JsonLinesRenderer implements EventRenderer {
     @Override
     public void onInterrupted(String resumeHint) {
         ObjectNode n = summary("interrupted", lastSummary, null);
+        if (lastSummary == null) {
+            // a cancelled update reports no summary: the counts are unknown, not zero
+            n.putNull("bytes_sent").putNull("bytes_resent").putNull("retries").putNull("duration_ms");
+        }
         n.put("resume", resumeHint);
         print(n);
     }

@@ -131,6 +131,7 @@ class FlashOverPtyTest {
                 assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
                 JsonNode summary = host.lastJson();
                 assertThat(summary.get("result").asText()).isEqualTo("interrupted");
+                assertThat(summary.get("bytes_sent").isNull()).as("counts of a cancelled update are unknown").isTrue();
                 assertThat(summary.get("resume").asText()).startsWith("dfu flash --port " + st.pty());
             }
             rerunResumes(st);
