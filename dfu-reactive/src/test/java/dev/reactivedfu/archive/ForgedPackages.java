@@ -54,7 +54,7 @@ public final class ForgedPackages {
     /** The firmware with its first bytes changed. */
     public static byte[] tamperedFirmware(byte[] original) {
         byte[] bin = original.clone();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < Math.min(16, bin.length); i++) {
             bin[i] ^= (byte) 0x5A;
         }
         return bin;
