@@ -12,7 +12,9 @@ public final class PackageException extends DfuException {
          * command, a command beside the signed one, an unknown field or enum value. Such a packet can make what is
          * signed differ from what is read (issue 8), and the bootloader refuses it.
          */
-        NONSTANDARD_INIT_PACKET
+        NONSTANDARD_INIT_PACKET,
+        /** A malformed Intel HEX file (the message names the line). */
+        HEX
     }
 
     private final String file;
@@ -51,6 +53,7 @@ public final class PackageException extends DfuException {
             case IO -> "check that the file exists and is readable";
             case NONSTANDARD_INIT_PACKET -> "do not flash it: the init packet may have been altered after signing; "
                     + "rebuild the package with nrfutil pkg generate";
+            case HEX -> "check that the file is an Intel HEX file as the compiler wrote it";
             default -> "rebuild the package with nrfutil pkg generate";
         };
     }
