@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * A programming station: many sockets at once, each updating every board that arrives in it with one
@@ -65,7 +64,7 @@ public final class Station {
     private final BoardProbe probe;
     private final Duration pollInterval;
     private final UpdateSlots slots;
-    private final UnaryOperator<DfuTransport> transportDecorator;
+    private final Function<StationSocket, DfuTransport> updateTransport;
     private final List<Function<Station, Flux<?>>> companions;
 
     private final Sinks.Many<StationEvent> sink = Sinks.many().multicast().directBestEffort();
@@ -95,7 +94,7 @@ public final class Station {
         this.probe = new BoardProbe(3, b.probeTimeout, b.scheduler);
         this.pollInterval = b.pollInterval;
         this.slots = new UpdateSlots(b.parallel == 0 ? Math.max(1, sockets.size()) : b.parallel);
-        this.transportDecorator = b.transportDecorator;
+        this.updateTransport = b.updateTransport;
         this.companions = List.copyOf(b.companions);
         this.client = registry.map(r -> DfuClient.create(new MicrometerDfuMetrics(r))).orElseGet(DfuClient::create);
         if (sockets.isEmpty()) {
@@ -302,7 +301,7 @@ public final class Station {
     }
 
     DfuTransport transportFor(StationSocket socket) {
-        return transportDecorator.apply(socket.transport());
+        return updateTransport.apply(socket);
     }
 
     Instant now() {
@@ -387,7 +386,7 @@ public final class Station {
         private Scheduler scheduler = Schedulers.parallel();
         private Duration pollInterval = Duration.ofMillis(250);
         private Duration probeTimeout = Duration.ofMillis(250);
-        private UnaryOperator<DfuTransport> transportDecorator = UnaryOperator.identity();
+        private Function<StationSocket, DfuTransport> updateTransport = StationSocket::transport;
         private final List<Function<Station, Flux<?>>> companions = new ArrayList<>();
 
         private Builder() {
@@ -475,9 +474,12 @@ public final class Station {
             return this;
         }
 
-        /** Wraps each update's transport (for example to trace its frames); probes use the bare transport. */
-        public Builder transportDecorator(UnaryOperator<DfuTransport> decorator) {
-            this.transportDecorator = Objects.requireNonNull(decorator, "decorator");
+        /**
+         * The transport each update of a socket runs on (default: the socket's own), for example one that traces its
+         * frames ({@link FrameTracing}); probes for arrival and departure use the socket's own.
+         */
+        public Builder updateTransport(Function<StationSocket, DfuTransport> transport) {
+            this.updateTransport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
