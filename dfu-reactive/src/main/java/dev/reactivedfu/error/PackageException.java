@@ -6,7 +6,9 @@ public final class PackageException extends DfuException {
     /** What is wrong with the package. */
     public enum Fault {
         NOT_A_ZIP, TRUNCATED, UNSAFE_ENTRY, DUPLICATE_ENTRY, MISSING_ENTRY, MANIFEST, INIT_PACKET, TOO_LARGE,
-        SIZE_MISMATCH, UNSUPPORTED_HASH, HASH_MISMATCH, SIGNATURE_INVALID, UNSIGNED, KEY, IO
+        SIZE_MISMATCH, UNSUPPORTED_HASH, HASH_MISMATCH, SIGNATURE_INVALID, UNSIGNED, KEY, IO,
+        /** A malformed Intel HEX file (the message names the line). */
+        HEX
     }
 
     private final String file;
@@ -43,6 +45,7 @@ public final class PackageException extends DfuException {
             case KEY -> "pass a P-256 public key as PEM or as nrfutil's hex form";
             case UNSIGNED -> "sign the package (nrfutil pkg generate --key-file)";
             case IO -> "check that the file exists and is readable";
+            case HEX -> "check that the file is an Intel HEX file as the compiler wrote it";
             default -> "rebuild the package with nrfutil pkg generate";
         };
     }
