@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 PortsCommand.class,
                 DemoCommand.class,
                 SimulateCommand.class,
+                KeysCommand.class,
+                SettingsCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
