@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 SimulateCommand.class,
                 StationCommand.class,
+                KeysCommand.class,
+                SettingsCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
