@@ -102,7 +102,7 @@ final class Bench {
 
     /** Sends an init packet: CREATE command, WRITEs of at most 64 bytes, EXECUTE; returns the EXECUTE's answer. */
     String init(byte[] dat) {
-        expect(send("01 01" + u32(dat.length)), "600101");
+        expect(List.of(answer("01 01" + u32(dat.length))), "600101");
         writeAll(dat);
         return answer("04");
     }
@@ -133,11 +133,11 @@ final class Bench {
 
     /** CREATE data of {@code length} from {@code start} of {@code image}, WRITEs, EXECUTE; returns the answer. */
     String object(byte[] image, int start, int length) {
-        expect(send("01 02" + u32(length)), "600101");
+        expect(List.of(answer("01 02" + u32(length))), "600101");
         byte[] part = new byte[length];
         System.arraycopy(image, start, part, 0, length);
         writeAll(part);
-        return one("04");
+        return answer("04");
     }
 
     /** Little-endian u32 as hex. */
