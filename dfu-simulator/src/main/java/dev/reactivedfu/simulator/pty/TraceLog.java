@@ -15,9 +15,9 @@ import java.util.HexFormat;
  * events as lines starting with {@code #}.
  *
  * <pre>
- *     0.190612 IN  04                       Execute[]  (queued behind 1, the CPU is answering for 0.056 ms more)
- *     0.190871 IN  09 02                    Ping[id=2]  (dropped: all 1 RX buffers held, the CPU is halted by flash for 189.7 ms more)
- *     0.380620 OUT 60 04 01                 Ack[opCode=EXECUTE(0x04)]
+ *     0.015194 IN  04                       Execute[]
+ *     0.015455 IN  09 02                    Ping[id=2]  (dropped: all 1 RX buffers held, the CPU is halted by flash for 189.748 ms more)
+ *     0.205258 OUT 60 04 01                 Ack[opCode=EXECUTE(0x04)]
  * </pre>
  */
 public final class TraceLog implements FrameTrace {
