@@ -9,7 +9,7 @@
  *       RX buffers, the serial line's timing, faults, resets and the inactivity timer, computed as a timeline in
  *       model time on an injectable Reactor {@code Scheduler}'s clock (virtual time can drive whole updates; real
  *       timers only deliver answers), with the host-to-device line in
- *       {@link dev.reactivedfu.simulator.HostLine}.</li>
+ *       {@code HostLine}.</li>
  *   <li>{@link dev.reactivedfu.simulator.SimulatorTransport}: a {@link dev.reactivedfu.transfer.DfuTransport} whose
  *       connections talk to a {@code SimulatedDevice} through real bytes.</li>
  *   <li>{@link dev.reactivedfu.simulator.SimulatorConfig}: every option, immutable, with a builder.</li>
