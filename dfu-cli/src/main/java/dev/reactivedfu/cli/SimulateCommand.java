@@ -159,6 +159,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--stale-progress", description = "Fault: after a reset, progress comes back from an older saved copy.")
     boolean staleProgress;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve the simulated board's counters at http://HOST:PORT/metrics (PORT alone: 127.0.0.1).")
+    String metrics;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the random faults (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -281,7 +285,15 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.PORT_ERROR;
         }
+        MetricsExport export;
+        try {
+            export = MetricsExport.forSimulator(spec.commandLine(), metrics, device, socat.link().toString(), err);
+        } catch (RuntimeException e) {
+            socat.close();
+            throw e;
+        }
         Thread hook = new Thread(() -> {
+            export.close();
             socat.close();
             if (saver != null) {
                 saver.saveQuietly();
@@ -310,6 +322,7 @@ public final class SimulateCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return ExitCodes.INTERRUPTED;
         } finally {
+            export.close();
             socat.close();
             if (saver != null) {
                 saver.saveQuietly();
