@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}.
+ * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}, {@code keys}, {@code settings}.
  * This module is the only one that blocks.
  */
 @Command(name = "dfu",
