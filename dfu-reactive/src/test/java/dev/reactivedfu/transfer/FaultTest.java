@@ -110,7 +110,9 @@ class FaultTest {
     @Test
     void a_device_that_never_answers_an_execute_ends_in_retries_exhausted_within_bounded_time() {
         device.hook = (r, n) -> r.opCode() == OpCode.EXECUTE && n >= 2 ? Action.DROP_ANSWER : Action.NORMAL;
-        DfuOptions options = options().retriesPerObject(1).retriesPerImage(2).build();
+        // the budgets end it here, before the bound on time without progress would
+        DfuOptions options = options().retriesPerObject(1).retriesPerImage(2).withoutProgress(Duration.ofMinutes(5))
+                .build();
 
         Runs.Result r = update(options);
 
