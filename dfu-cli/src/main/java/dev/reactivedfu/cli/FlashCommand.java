@@ -10,7 +10,6 @@ import dev.reactivedfu.netty.transport.ResetSequence;
 import dev.reactivedfu.netty.transport.SerialSettings;
 import dev.reactivedfu.netty.transport.SerialTransportOptions;
 import dev.reactivedfu.protocol.OpCode;
-import dev.reactivedfu.transfer.DfuClient;
 import dev.reactivedfu.transfer.DfuOptions;
 import dev.reactivedfu.transfer.ResumePolicy;
 import picocli.CommandLine.ArgGroup;
@@ -97,6 +96,14 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line per event; the last one is the summary.")
     boolean json;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics of this update at http://HOST:PORT/metrics (PORT alone: 127.0.0.1).")
+    String metrics;
+
+    @Option(names = "--metrics-linger", paramLabel = "S", defaultValue = "0",
+            description = "With --metrics: keep serving S seconds after the update, so a scrape sees its final counts.")
+    long metricsLingerSeconds;
+
     @Parameters(paramLabel = "PACKAGE", description = "DFU package (.zip) made by nrfutil pkg generate.")
     Path packageFile;
 
@@ -112,8 +119,12 @@ public final class FlashCommand implements Callable<Integer> {
             return ExitCodes.INVALID_PACKAGE;
         }
         EventRenderer renderer = EventRenderer.choose(json, System.console() != null, out);
-        return new UpdateRunner(DfuClient.create())
-                .run(NettyDfuTransport.serial(transportOptions()), pkg.get(), options(), renderer, err, resumeHint());
+        try (MetricsExport export = MetricsExport.forFlash(spec.commandLine(), metrics, packageFile, err)) {
+            int exit = new UpdateRunner(export.client())
+                    .run(NettyDfuTransport.serial(transportOptions()), pkg.get(), options(), renderer, err, resumeHint());
+            export.linger(metricsLingerSeconds, err);
+            return exit;
+        }
     }
 
     SerialTransportOptions transportOptions() {

@@ -76,7 +76,9 @@ public final class SimulateCommand implements Callable<Integer> {
     Path dumpBank1;
 
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "Log every frame both ways with timestamps, decoded, to FILE.")
+            description = "Log every frame both ways, decoded, to FILE, in the device's model time (seconds since it "
+                    + "started): a request when its last byte arrived, an answer when it went on the wire, and why a "
+                    + "frame was dropped (RX buffers held, flash busy) or an answer lost (transmitter busy).")
     Path trace;
 
     @Option(names = "--profile", paramLabel = "UART|USB_CDC", defaultValue = "UART",
@@ -158,6 +160,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--stale-progress", description = "Fault: after a reset, progress comes back from an older saved copy.")
     boolean staleProgress;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve the simulated board's counters at http://HOST:PORT/metrics (PORT alone: 127.0.0.1).")
+    String metrics;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the random faults (default ${DEFAULT-VALUE}).")
     long seed;
@@ -281,7 +287,15 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.PORT_ERROR;
         }
+        MetricsExport export;
+        try {
+            export = MetricsExport.forSimulator(spec.commandLine(), metrics, device, socat.link().toString(), err);
+        } catch (RuntimeException e) {
+            socat.close();
+            throw e;
+        }
         Thread hook = new Thread(() -> {
+            export.close();
             socat.close();
             if (saver != null) {
                 saver.saveQuietly();
@@ -310,6 +324,7 @@ public final class SimulateCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return ExitCodes.INTERRUPTED;
         } finally {
+            export.close();
             socat.close();
             if (saver != null) {
                 saver.saveQuietly();
