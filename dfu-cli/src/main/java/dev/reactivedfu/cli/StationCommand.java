@@ -5,6 +5,7 @@ import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.StationView;
 import dev.reactivedfu.netty.transport.DfuEventLoops;
 import dev.reactivedfu.netty.transport.SerialSettings;
@@ -39,8 +40,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -429,11 +428,7 @@ public final class StationCommand implements Callable<Integer> {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 
     private static byte[] resource(String name) {
