@@ -1,6 +1,7 @@
 package dev.reactivedfu.simulator;
 
 import dev.reactivedfu.archive.InitPacket;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.archive.proto.DfuCc;
 import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.ImageCrc;
@@ -10,8 +11,6 @@ import dev.reactivedfu.protocol.ObjectType;
 import dev.reactivedfu.protocol.OpCode;
 import dev.reactivedfu.protocol.ResultCode;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -602,7 +601,7 @@ public final class SimulatedBootloader {
     private Optional<ExtendedError> postValidate() {
         byte[] image = flash.read(firmwareStart, (int) firmwareSize);
         byte[] expected = init.hash();
-        byte[] actual = sha256(image);
+        byte[] actual = Sha256.digest(image);
         for (int i = 0; i < actual.length / 2; i++) {
             byte t = actual[i];
             actual[i] = actual[actual.length - 1 - i];
@@ -675,14 +674,6 @@ public final class SimulatedBootloader {
 
     private static long crc(long start, byte[] b, int offset, int length) {
         return ImageCrc.extend(start, b, offset, length);
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---------------------------------------------------------------- state for the device and tests

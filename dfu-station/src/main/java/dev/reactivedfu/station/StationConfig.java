@@ -103,14 +103,30 @@ public record StationConfig(String name, @JsonProperty("package") String package
         } catch (NoSuchFileException e) {
             throw new StationConfigException("configuration file " + file + " does not exist: check --config");
         } catch (UnrecognizedPropertyException e) {
-            throw new StationConfigException(file + " line " + e.getLocation().getLineNr() + ": unknown key '"
-                    + e.getPropertyName() + "'; known keys: " + e.getKnownPropertyIds());
+            throw new StationConfigException(file + " line " + lineOf(file, e.getPropertyName(),
+                    e.getLocation().getLineNr()) + ": unknown key '" + e.getPropertyName() + "'; known keys: "
+                    + e.getKnownPropertyIds());
         } catch (JsonMappingException e) {
             throw new StationConfigException(file + (e.getLocation() == null ? "" : " line "
                     + e.getLocation().getLineNr()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new StationConfigException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The line where {@code key} is written (YAML parsers report the token after it), else {@code fallback}. */
+    private static int lineOf(Path file, String key, int fallback) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).matches("\\s*(-\\s*)?" + java.util.regex.Pattern.quote(key) + "\\s*:.*")) {
+                    return i + 1;
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the parser's line
+        }
+        return fallback;
     }
 
     /** Package and key paths taken relative to {@code dir}. */
