@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}.
+ * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}, {@code keys}, {@code settings}.
  * This module is the only one that blocks.
  */
 @Command(name = "dfu",
@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
                 PortsCommand.class,
                 DemoCommand.class,
                 SimulateCommand.class,
+                StationCommand.class,
+                KeysCommand.class,
+                SettingsCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})

@@ -2,6 +2,7 @@ package dev.reactivedfu.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reactivedfu.archive.Fixtures;
+import dev.reactivedfu.archive.ForgedPackages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -320,5 +321,35 @@ class PkgDisplayCommandTest {
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Usage: dfu pkg", "display");
+    }
+
+    // ---------------------------------------------------------------- issue 8: forged init packets
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ForgedPackages.Forgery.class)
+    void display_with_the_key_refuses_a_package_whose_bin_changed_after_signing(ForgedPackages.Forgery forgery)
+            throws IOException {
+        Path file = Files.write(dir.resolve("forged.zip"), ForgedPackages.zip(forgery));
+        Path key = Fixtures.copy(Fixtures.PUBLIC_PEM, dir);
+
+        CliRun run = CliRun.dfu("pkg", "display", file.toString(), "--key", key.toString());
+
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("error: " + file + ": app_24k.dat: init packet refused, nrfutil never writes one like it: ")
+                .contains("do not flash it");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ForgedPackages.Forgery.class)
+    void display_json_names_the_fault_of_a_forged_package(ForgedPackages.Forgery forgery) throws IOException {
+        Path file = Files.write(dir.resolve("forged.zip"), ForgedPackages.zip(forgery));
+        Path key = Fixtures.copy(Fixtures.PUBLIC_PEM, dir);
+
+        CliRun run = CliRun.dfu("pkg", "display", file.toString(), "--key", key.toString(), "--json");
+
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.json().get("error").toString()).contains("NONSTANDARD_INIT_PACKET");
     }
 }

@@ -1,12 +1,9 @@
 package dev.reactivedfu.archive;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
 import dev.reactivedfu.archive.proto.DfuCc;
 import dev.reactivedfu.error.PackageException;
 
-import java.io.IOException;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
 import java.util.Optional;
@@ -14,69 +11,46 @@ import java.util.Optional;
 /**
  * A parsed init packet ({@code .dat}): the protobuf {@code Packet} of Nordic's dfu-cc.proto, signed or not.
  *
- * <p>The signature covers the serialized {@code InitCommand} exactly as it stands inside the packet, so those bytes
- * are kept as they were read ({@link #signedBytes()}), never re-serialized.
+ * <p>What is signed is what is read (issue 8): the signature covers the serialized {@code InitCommand} exactly as it
+ * stands inside the packet ({@link #signedBytes()}, never re-serialized), and every field this class reports is
+ * parsed from those same bytes. The packet is first read strictly ({@link InitPacketStructure}): a packet nrfutil
+ * could not have written (a duplicated singular field, which protobuf would merge, last one winning; a second command
+ * or signed command; a command beside the signed one; an unknown field or enum value) is refused with
+ * {@link PackageException.Fault#NONSTANDARD_INIT_PACKET}, as Nordic's bootloader refuses it ({@code 60 04 05}).
  */
 public final class InitPacket {
 
-    private final DfuCc.Packet packet;
     private final DfuCc.InitCommand init;
     private final byte[] initCommandBytes;
+    private final Optional<DfuCc.SignatureType> signatureType;
+    private final byte[] signature;
 
-    private InitPacket(DfuCc.Packet packet, DfuCc.InitCommand init, byte[] initCommandBytes) {
-        this.packet = packet;
+    private InitPacket(DfuCc.InitCommand init, byte[] initCommandBytes, Optional<DfuCc.SignatureType> signatureType,
+                       byte[] signature) {
         this.init = init;
         this.initCommandBytes = initCommandBytes;
+        this.signatureType = signatureType;
+        this.signature = signature;
     }
 
     /**
      * Parses a {@code .dat}.
      *
      * @param source names the file in errors
-     * @throws PackageException with fault {@code INIT_PACKET} when the bytes are not a Packet holding an INIT command
+     * @throws PackageException with fault {@code INIT_PACKET} when the bytes are not a well-formed Packet holding an
+     *                          INIT command, {@code NONSTANDARD_INIT_PACKET} when they are one nrfutil could not have
+     *                          written
      */
     public static InitPacket parse(String source, byte[] dat) {
-        DfuCc.Packet packet;
+        InitPacketStructure.Parts parts = InitPacketStructure.check(source, dat);
+        DfuCc.InitCommand init;
         try {
-            packet = DfuCc.Packet.parseFrom(dat);
+            init = DfuCc.InitCommand.parseFrom(parts.initCommand());
         } catch (InvalidProtocolBufferException e) {
-            throw new PackageException(source, PackageException.Fault.INIT_PACKET,
-                    "init packet is not a valid protobuf Packet: " + e.getMessage(), e);
-        }
-        DfuCc.Command command;
-        byte[] commandBytes;
-        try {
-            if (packet.hasSignedCommand()) {
-                command = packet.getSignedCommand().getCommand();
-                commandBytes = field(field(dat, 2), 1);
-            } else if (packet.hasCommand()) {
-                command = packet.getCommand();
-                commandBytes = field(dat, 1);
-            } else {
-                throw new PackageException(source, PackageException.Fault.INIT_PACKET,
-                        "init packet holds neither command nor signed_command");
-            }
-        } catch (IOException e) {
-            throw new PackageException(source, PackageException.Fault.INIT_PACKET,
-                    "init packet is not a valid protobuf Packet: " + e.getMessage(), e);
-        }
-        if (command.getOpCode() != DfuCc.OpCode.INIT || !command.hasInit()) {
-            throw new PackageException(source, PackageException.Fault.INIT_PACKET,
-                    "init packet's command is " + command.getOpCode() + ", not INIT with an init command");
-        }
-        byte[] initBytes;
-        try {
-            initBytes = field(commandBytes, 2);
-        } catch (IOException e) {
             throw new PackageException(source, PackageException.Fault.INIT_PACKET,
                     "init command is malformed: " + e.getMessage(), e);
         }
-        return new InitPacket(packet, command.getInit(), initBytes);
-    }
-
-    /** The whole parsed packet. */
-    public DfuCc.Packet packet() {
-        return packet;
+        return new InitPacket(init, parts.initCommand(), parts.signatureType(), parts.signature());
     }
 
     /** The init command. */
@@ -86,17 +60,17 @@ public final class InitPacket {
 
     /** Whether the packet is a {@code signed_command}. */
     public boolean isSigned() {
-        return packet.hasSignedCommand();
+        return signatureType.isPresent();
     }
 
     /** The signature type, when signed. */
     public Optional<DfuCc.SignatureType> signatureType() {
-        return isSigned() ? Optional.of(packet.getSignedCommand().getSignatureType()) : Optional.empty();
+        return signatureType;
     }
 
     /** The signature bytes (r then s, little-endian), empty when unsigned. */
     public byte[] signature() {
-        return isSigned() ? packet.getSignedCommand().getSignature().toByteArray() : new byte[0];
+        return signature.clone();
     }
 
     /** The serialized InitCommand as it stands in the packet: the bytes the signature covers. */
@@ -110,9 +84,8 @@ public final class InitPacket {
      * @return {@code false} when unsigned, of a type other than ECDSA P-256/SHA-256, or not made by that key
      */
     public boolean verifySignature(ECPublicKey key) {
-        return isSigned()
-                && packet.getSignedCommand().getSignatureType() == DfuCc.SignatureType.ECDSA_P256_SHA256
-                && InitPacketSignature.verify(key, initCommandBytes, signature());
+        return signatureType.filter(t -> t == DfuCc.SignatureType.ECDSA_P256_SHA256).isPresent()
+                && InitPacketSignature.verify(key, initCommandBytes, signature);
     }
 
     /** {@code fw_version} (uint32: read with {@link Integer#toUnsignedLong(int)}); the bootloader refuses a lower one. */
@@ -168,21 +141,5 @@ public final class InitPacket {
     /** How the bootloader validates the image at boot, one entry per part (SoftDevice, bootloader) or image. */
     public List<DfuCc.BootValidation> bootValidations() {
         return init.getBootValidationList();
-    }
-
-    /** Raw bytes of the first length-delimited field {@code number} of a serialized message. */
-    private static byte[] field(byte[] message, int number) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(message);
-        while (!in.isAtEnd()) {
-            int tag = in.readTag();
-            if (WireFormat.getTagFieldNumber(tag) == number
-                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                return in.readByteArray();
-            }
-            if (!in.skipField(tag)) {
-                break;
-            }
-        }
-        throw new InvalidProtocolBufferException("field " + number + " missing");
     }
 }

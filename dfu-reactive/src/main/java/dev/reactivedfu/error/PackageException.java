@@ -7,8 +7,16 @@ public final class PackageException extends DfuException {
     public enum Fault {
         NOT_A_ZIP, TRUNCATED, UNSAFE_ENTRY, DUPLICATE_ENTRY, MISSING_ENTRY, MANIFEST, INIT_PACKET, TOO_LARGE,
         SIZE_MISMATCH, UNSUPPORTED_HASH, HASH_MISMATCH, SIGNATURE_INVALID, UNSIGNED, KEY, IO,
+        /**
+         * An init packet nrfutil could not have written: a duplicated singular field, a second command or signed
+         * command, a command beside the signed one, an unknown field or enum value. Such a packet can make what is
+         * signed differ from what is read (issue 8), and the bootloader refuses it.
+         */
+        NONSTANDARD_INIT_PACKET,
         /** A malformed Intel HEX file (the message names the line). */
-        HEX
+        HEX,
+        /** Generation options that cannot be honoured together (the message names the option). */
+        OPTION
     }
 
     private final String file;
@@ -42,10 +50,13 @@ public final class PackageException extends DfuException {
     public String advice() {
         return switch (fault) {
             case SIGNATURE_INVALID -> "check that the key is the one the package was signed with";
-            case KEY -> "pass a P-256 public key as PEM or as nrfutil's hex form";
+            case KEY -> "pass a P-256 key: a private key PEM to sign, a public key (PEM or nrfutil's hex form) to verify";
             case UNSIGNED -> "sign the package (nrfutil pkg generate --key-file)";
             case IO -> "check that the file exists and is readable";
+            case NONSTANDARD_INIT_PACKET -> "do not flash it: the init packet may have been altered after signing; "
+                    + "rebuild the package with nrfutil pkg generate";
             case HEX -> "check that the file is an Intel HEX file as the compiler wrote it";
+            case OPTION -> "fix the option the message names";
             default -> "rebuild the package with nrfutil pkg generate";
         };
     }
