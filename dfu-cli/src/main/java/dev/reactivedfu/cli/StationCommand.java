@@ -137,6 +137,11 @@ public final class StationCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "N", description = "PRN notifications' worth of writes in flight.")
     Integer window;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve the station page, its events, records and Prometheus metrics at http://HOST:PORT/ "
+                    + "(PORT alone: 127.0.0.1 only).")
+    String http;
+
     @Option(names = "--poll-ms", paramLabel = "MS", description = "How often an idle socket pings for a board (default 250).")
     Integer pollMs;
 
@@ -227,6 +232,7 @@ public final class StationCommand implements Callable<Integer> {
         Map<String, PrintWriter> traces = new HashMap<>();
         RecordStore store = null;
         StationView view = null;
+        MetricsExport web = MetricsExport.none();
         try {
             store = RecordStore.open(url);
             if (traceDir != null) {
@@ -253,7 +259,9 @@ public final class StationCommand implements Callable<Integer> {
             if (floor != null) {
                 b.companion(floor::operate);
             }
+            MetricsExport http = MetricsExport.forStation(spec.commandLine(), this.http, zip[0], b);
             Station station = b.build();
+            web = http.serve(station, err);
             view = StationView.choose(json, System.console() != null, out);
             return run(station, view, floor, pkg, out, err);
         } catch (RecordStoreException e) {
@@ -265,6 +273,7 @@ public final class StationCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.USAGE;
         } finally {
+            web.close();
             if (view != null) {
                 view.close();
             }
