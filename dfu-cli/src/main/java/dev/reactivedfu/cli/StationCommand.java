@@ -7,6 +7,8 @@ import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.StationView;
+import dev.reactivedfu.netty.serial.PortLock;
+import dev.reactivedfu.netty.serial.SerialPortException;
 import dev.reactivedfu.netty.transport.DfuEventLoops;
 import dev.reactivedfu.netty.transport.SerialSettings;
 import dev.reactivedfu.protocol.OpCode;
@@ -228,6 +230,23 @@ public final class StationCommand implements Callable<Integer> {
             }
         }
 
+        // every port is the station's alone for as long as it runs, between updates too
+        List<PortLock> leases = new ArrayList<>();
+        if (floor == null) {
+            for (StationSocket s : sockets) {
+                if (s.port().startsWith("usb-serial:")) {
+                    continue; // its path is only known when the board is there; the channel locks it when open
+                }
+                try {
+                    leases.add(PortLock.lease(s.port()));
+                } catch (SerialPortException e) {
+                    leases.forEach(PortLock::close);
+                    err.println("error: " + e.getMessage());
+                    err.flush();
+                    return ExitCodes.PORT_ERROR;
+                }
+            }
+        }
         String url = db != null ? db : cfg.db() != null ? cfg.db() : RecordStore.defaultUrl();
         Map<String, PrintWriter> traces = new HashMap<>();
         RecordStore store = null;
@@ -284,6 +303,7 @@ public final class StationCommand implements Callable<Integer> {
                 floor.dispose();
             }
             traces.values().forEach(PrintWriter::close);
+            leases.forEach(PortLock::close);
         }
     }
 
