@@ -116,10 +116,13 @@ class SimulatorFaultsTest {
 
         assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class, e -> {
             assertThat(e.getCause()).isInstanceOf(DfuException.class);
-            assertThat(((DfuException) e.getCause()).isRetryable()).isTrue();
+            // a line fault, retried until the budget ran out (not a verdict of the device)
+            assertThat(e.getCause()).isInstanceOfAny(dev.reactivedfu.error.CrcMismatchException.class,
+                    dev.reactivedfu.error.DfuTimeoutException.class, dev.reactivedfu.error.ProtocolViolationException.class);
             assertThat(e.advice()).isNotBlank();
         });
-        assertThat(r.finalSummary().retries()).isEqualTo(20);
+        // budgets count retries in a row without progress: 20 at least, more where an object got through
+        assertThat(r.finalSummary().retries()).isGreaterThanOrEqualTo(20);
         assertThat(sim.device.application()).isEmpty();
     }
 
@@ -156,7 +159,8 @@ class SimulatorFaultsTest {
         Sim narrow = new Sim(timed);
         Sim wide = new Sim(timed);
 
-        Runs.Result defaults = narrow.update(app24k, narrow.options().build());
+        // the old defaults, fixed: 3 writes in flight
+        Runs.Result defaults = narrow.update(app24k, narrow.options().adaptive(false).build());
         Runs.Result wider = wide.update(app24k, wide.options().prn(8).window(4).build());
 
         assertActivated(narrow, defaults);
