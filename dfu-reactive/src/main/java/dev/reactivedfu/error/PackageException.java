@@ -41,10 +41,6 @@ public final class PackageException extends DfuException {
         return fault;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return false;
-    }
 
     @Override
     public String advice() {
