@@ -1,12 +1,11 @@
 package dev.reactivedfu.simulator;
 
 import dev.reactivedfu.archive.InitPacketSignature;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.archive.settings.BootloaderSettings;
 import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.ImageCrc;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -85,26 +84,10 @@ final class FactorySettings {
         return switch (v.type()) {
             case NO_VALIDATION -> true;
             case VALIDATE_GENERATED_CRC -> ImageCrc.upTo(image, image.length) == DfuCodec.u32(bytes, 0);
-            case VALIDATE_GENERATED_SHA256 -> Arrays.equals(reversed(sha256(image)), Arrays.copyOf(bytes, 32));
+            case VALIDATE_GENERATED_SHA256 -> Arrays.equals(Sha256.initPacketHash(image), Arrays.copyOf(bytes, 32));
             case VALIDATE_ECDSA_P256_SHA256 -> config.publicKey()
                     .map(key -> InitPacketSignature.verify(key, image, bytes))
                     .orElse(false);
         };
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    private static byte[] reversed(byte[] b) {
-        byte[] r = new byte[b.length];
-        for (int i = 0; i < b.length; i++) {
-            r[i] = b[b.length - 1 - i];
-        }
-        return r;
     }
 }
