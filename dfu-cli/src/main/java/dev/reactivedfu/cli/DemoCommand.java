@@ -5,6 +5,7 @@ import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.EventRenderer;
 import dev.reactivedfu.simulator.SimulatedDevice;
 import dev.reactivedfu.simulator.SimulatorConfig;
@@ -24,8 +25,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -150,11 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 
     private static byte[] resource(String name) {

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}.
+ * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}, {@code keys}, {@code settings}.
  * This module is the only one that blocks.
  */
 @Command(name = "dfu",
@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 SimulateCommand.class,
                 StationCommand.class,
+                KeysCommand.class,
+                SettingsCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})

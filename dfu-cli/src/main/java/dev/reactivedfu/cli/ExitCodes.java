@@ -1,5 +1,6 @@
 package dev.reactivedfu.cli;
 
+import dev.reactivedfu.error.DeviceClaimException;
 import dev.reactivedfu.error.DeviceUnresponsiveException;
 import dev.reactivedfu.error.DfuException;
 import dev.reactivedfu.error.DfuTimeoutException;
@@ -7,6 +8,7 @@ import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.error.RemoteErrorException;
 import dev.reactivedfu.error.RetriesExhaustedException;
 import dev.reactivedfu.error.TransportClosedException;
+import dev.reactivedfu.error.WrongBoardException;
 
 /** The one mapping from outcomes to process exit codes, shown in every command's {@code --help}. */
 public final class ExitCodes {
@@ -27,10 +29,13 @@ public final class ExitCodes {
     public static final String HELP = "  0    success%n"
             + "  1    internal error%n"
             + "  2    invalid command line%n"
-            + "  3    invalid package or key (nothing was sent)%n"
-            + "  4    device error (the device refused a request; the message gives the extended error's meaning)%n"
+            + "  3    invalid package or key (refused before anything was sent to the device)%n"
+            + "  4    device error: the device refused a request (the message gives the extended error's meaning),%n"
+            + "       is the wrong board for the package, claims sizes no bootloader has, or kept answering%n"
+            + "       wrongly until the retries ran out; the message names what the device said%n"
             + "  5    port error (missing, busy or vanished port)%n"
-            + "  6    timeout (the device stopped answering)%n"
+            + "  6    timeout: the device stopped answering, or the update made no verified progress within%n"
+            + "       its bound (--no-progress-limit)%n"
             + "  130  interrupted (run the same command again to resume)";
 
     private ExitCodes() {
@@ -42,7 +47,8 @@ public final class ExitCodes {
         if (cause instanceof PackageException) {
             return INVALID_PACKAGE;
         }
-        if (cause instanceof RemoteErrorException) {
+        if (cause instanceof RemoteErrorException || cause instanceof WrongBoardException
+                || cause instanceof DeviceClaimException) {
             return DEVICE_ERROR;
         }
         if (cause instanceof TransportClosedException) {

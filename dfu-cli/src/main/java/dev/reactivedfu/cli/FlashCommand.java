@@ -91,6 +91,12 @@ public final class FlashCommand implements Callable<Integer> {
             description = "Answer timeout for ordinary requests in milliseconds (CREATE and EXECUTE keep their longer defaults when larger).")
     Long timeoutMs;
 
+    @Option(names = "--no-progress-limit", paramLabel = "SECONDS", defaultValue = "150",
+            description = "Give up (exit 6) after this long without verified progress, whatever the retries: a silent "
+                    + "board ends within it, including one wait of the bootloader's 120 s inactivity timer, and a board "
+                    + "that recovers and fails again cannot multiply the wait (default: ${DEFAULT-VALUE} s).")
+    long noProgressLimitSeconds;
+
     @Option(names = "--reset", paramLabel = "dtr|rts",
             description = "Pulse this control line to reset the board into its bootloader when it stays silent (boards wired for it).")
     String resetLine;
@@ -123,8 +129,19 @@ public final class FlashCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PACKAGE", description = "DFU package (.zip) made by nrfutil pkg generate.")
     Path packageFile;
 
+    /**
+     * Netty registers its JFR events when its first classes initialise (about 0.3 s of start-up, before the first
+     * frame); a flash does not need them. An explicit {@code -Dio.netty.jfr.enabled} wins.
+     */
+    static void skipNettyJfr() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
+    }
+
     @Override
     public Integer call() {
+        skipNettyJfr();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<DfuPackage> pkg = PackageLoading.load(() -> {
@@ -200,7 +217,12 @@ public final class FlashCommand implements Callable<Integer> {
     }
 
     DfuOptions options() {
-        DfuOptions.Builder b = DfuOptions.builder().policy(policy);
+        if (noProgressLimitSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--no-progress-limit takes a number of seconds of at least 1, not " + noProgressLimitSeconds);
+        }
+        DfuOptions.Builder b = DfuOptions.builder().policy(policy)
+                .withoutProgress(Duration.ofSeconds(noProgressLimitSeconds));
         if (prn != null) {
             b.prn(prn);
         }

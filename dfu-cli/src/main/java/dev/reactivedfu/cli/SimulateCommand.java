@@ -76,7 +76,9 @@ public final class SimulateCommand implements Callable<Integer> {
     Path dumpBank1;
 
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "Log every frame both ways with timestamps, decoded, to FILE.")
+            description = "Log every frame both ways, decoded, to FILE, in the device's model time (seconds since it "
+                    + "started): a request when its last byte arrived, an answer when it went on the wire, and why a "
+                    + "frame was dropped (RX buffers held, flash busy) or an answer lost (transmitter busy).")
     Path trace;
 
     @Option(names = "--profile", paramLabel = "UART|USB_CDC", defaultValue = "UART",

@@ -5,6 +5,7 @@ import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.StationView;
 import dev.reactivedfu.netty.serial.PortLock;
 import dev.reactivedfu.netty.serial.SerialPortException;
@@ -41,8 +42,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,6 +138,11 @@ public final class StationCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "N", description = "PRN notifications' worth of writes in flight.")
     Integer window;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve the station page, its events, records and Prometheus metrics at http://HOST:PORT/ "
+                    + "(PORT alone: 127.0.0.1 only).")
+    String http;
 
     @Option(names = "--poll-ms", paramLabel = "MS", description = "How often an idle socket pings for a board (default 250).")
     Integer pollMs;
@@ -247,6 +251,7 @@ public final class StationCommand implements Callable<Integer> {
         Map<String, PrintWriter> traces = new HashMap<>();
         RecordStore store = null;
         StationView view = null;
+        MetricsExport web = MetricsExport.none();
         try {
             store = RecordStore.open(url);
             if (traceDir != null) {
@@ -273,7 +278,9 @@ public final class StationCommand implements Callable<Integer> {
             if (floor != null) {
                 b.companion(floor::operate);
             }
+            MetricsExport http = MetricsExport.forStation(spec.commandLine(), this.http, zip[0], b);
             Station station = b.build();
+            web = http.serve(station, err);
             view = StationView.choose(json, System.console() != null, out);
             return run(station, view, floor, pkg, out, err);
         } catch (RecordStoreException e) {
@@ -285,6 +292,7 @@ public final class StationCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.USAGE;
         } finally {
+            web.close();
             if (view != null) {
                 view.close();
             }
@@ -449,11 +457,7 @@ public final class StationCommand implements Callable<Integer> {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 
     private static byte[] resource(String name) {

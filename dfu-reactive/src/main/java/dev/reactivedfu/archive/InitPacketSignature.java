@@ -10,8 +10,9 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
 
 /**
- * ECDSA P-256 / SHA-256 signatures of init packets as nrfutil makes them and the bootloader checks them: the
+ * Checks ECDSA P-256 / SHA-256 signatures of init packets as nrfutil makes them and the bootloader checks them: the
  * signature covers the serialized {@code InitCommand} bytes and is stored as r then s, each 32 bytes little-endian.
+ * Signing is {@link dev.reactivedfu.archive.keys.SigningKey#sign}.
  */
 public final class InitPacketSignature {
 

@@ -147,14 +147,12 @@ public final class PublicKeys {
         return key;
     }
 
+    /** The unsigned 32-byte little-endian number at {@code offset} (nrfutil's order for keys and signatures). */
     static BigInteger littleEndian(byte[] b, int offset) {
-        byte[] be = new byte[33];
-        for (int i = 0; i < 32; i++) {
-            be[32 - i] = b[offset + i];
-        }
-        return new BigInteger(be);
+        return new BigInteger(1, Sha256.reversed(java.util.Arrays.copyOfRange(b, offset, offset + 32)));
     }
 
+    /** Writes {@code v} as 32 bytes little-endian at {@code offset}. */
     static void putLittleEndian(BigInteger v, byte[] out, int offset) {
         byte[] be = v.toByteArray();
         for (int i = 0; i < 32 && i < be.length; i++) {

@@ -2,7 +2,7 @@ package dev.reactivedfu.error;
 
 /**
  * The device reports a CRC at an offset that does not match the local image there: data were lost or corrupted
- * on the line. Retryable from the start of the current object.
+ * on the line.
  */
 public final class CrcMismatchException extends DfuException {
 
@@ -30,10 +30,6 @@ public final class CrcMismatchException extends DfuException {
         return actualCrc;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
 
     @Override
     public String advice() {

@@ -17,10 +17,6 @@ public final class DeviceUnresponsiveException extends DfuException {
         return port;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return false;
-    }
 
     @Override
     public String advice() {

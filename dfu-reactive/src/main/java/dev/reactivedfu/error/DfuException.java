@@ -1,20 +1,19 @@
 package dev.reactivedfu.error;
 
 /**
- * Every failure of this library: one sealed, unchecked family. Each type says whether trying again can help
- * ({@link #isRetryable()}), so retries are written once as
- * {@code Retry.backoff(...).filter(DfuException::isRetryable)}.
+ * Every failure of this library: one sealed, unchecked family. Each type carries what happened and what the user
+ * can do ({@link #advice()}). Whether the engine tries a step again is not a property of the error but of where it
+ * happened (a CRC mismatch is retried while streaming, a timeout of the final EXECUTE is not): the engine's fault
+ * classifier decides it in one place, and what reaches a subscriber of {@code DfuClient.update} is final.
  */
 public abstract sealed class DfuException extends RuntimeException
         permits RemoteErrorException, DfuTimeoutException, CrcMismatchException, ProtocolViolationException,
-        TransportClosedException, PackageException, RetriesExhaustedException, DeviceUnresponsiveException {
+        TransportClosedException, PackageException, RetriesExhaustedException, DeviceUnresponsiveException,
+        DeviceClaimException, WrongBoardException {
 
     protected DfuException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    /** Whether the same step may succeed when tried again (a line fault), as opposed to a verdict. */
-    public abstract boolean isRetryable();
 
     /** What a station operator can do about it, in one sentence. */
     public abstract String advice();

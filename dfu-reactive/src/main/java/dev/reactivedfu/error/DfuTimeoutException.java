@@ -4,7 +4,7 @@ import dev.reactivedfu.protocol.OpCode;
 
 import java.time.Duration;
 
-/** No answer to a request within its opcode's timeout. Retryable: a frame can be lost on the line. */
+/** No answer to a request within its opcode's timeout. */
 public final class DfuTimeoutException extends DfuException {
 
     private final OpCode opCode;
@@ -24,10 +24,6 @@ public final class DfuTimeoutException extends DfuException {
         return timeout;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
 
     @Override
     public String advice() {

@@ -14,7 +14,9 @@ public final class PackageException extends DfuException {
          */
         NONSTANDARD_INIT_PACKET,
         /** A malformed Intel HEX file (the message names the line). */
-        HEX
+        HEX,
+        /** Generation options that cannot be honoured together (the message names the option). */
+        OPTION
     }
 
     private final String file;
@@ -39,21 +41,18 @@ public final class PackageException extends DfuException {
         return fault;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return false;
-    }
 
     @Override
     public String advice() {
         return switch (fault) {
             case SIGNATURE_INVALID -> "check that the key is the one the package was signed with";
-            case KEY -> "pass a P-256 public key as PEM or as nrfutil's hex form";
+            case KEY -> "pass a P-256 key: a private key PEM to sign, a public key (PEM or nrfutil's hex form) to verify";
             case UNSIGNED -> "sign the package (nrfutil pkg generate --key-file)";
-            case IO -> "check that the file exists and is readable";
+            case IO -> "check the path: an input must exist and be readable, an output's directory must exist and be writable";
             case NONSTANDARD_INIT_PACKET -> "do not flash it: the init packet may have been altered after signing; "
                     + "rebuild the package with nrfutil pkg generate";
             case HEX -> "check that the file is an Intel HEX file as the compiler wrote it";
+            case OPTION -> "fix the option the message names";
             default -> "rebuild the package with nrfutil pkg generate";
         };
     }

@@ -4,7 +4,7 @@ import java.util.HexFormat;
 
 /**
  * Bytes that do not follow the protocol: a malformed response, an answer to another opcode, a wrong ping id.
- * Says what was expected and what arrived (hex). Retryable: a garbled frame is a line fault.
+ * Says what was expected and what arrived (hex).
  */
 public final class ProtocolViolationException extends DfuException {
 
@@ -21,10 +21,6 @@ public final class ProtocolViolationException extends DfuException {
         return frame.clone();
     }
 
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
 
     @Override
     public String advice() {

@@ -34,12 +34,6 @@ public final class RemoteErrorException extends DfuException {
         return response.extended();
     }
 
-    /** Only "operation failed" (0x0A) is worth repeating; every other result is the device's verdict. */
-    @Override
-    public boolean isRetryable() {
-        return response.result() == ResultCode.OPERATION_FAILED;
-    }
-
     @Override
     public String advice() {
         if (response.extended().isPresent()) {

@@ -20,10 +20,6 @@ public final class RetriesExhaustedException extends DfuException {
         return attempts;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return false;
-    }
 
     @Override
     public String advice() {

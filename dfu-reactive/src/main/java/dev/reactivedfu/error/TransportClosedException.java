@@ -2,7 +2,7 @@ package dev.reactivedfu.error;
 
 /**
  * The port closed or failed (a USB adapter unplugged, the other end of a pseudo-terminal gone, an I/O error).
- * Retryable: a port that re-enumerates after a reset can be opened again.
+ * A port that re-enumerates after a reset can be opened again.
  */
 public final class TransportClosedException extends DfuException {
 
@@ -17,10 +17,6 @@ public final class TransportClosedException extends DfuException {
         return port;
     }
 
-    @Override
-    public boolean isRetryable() {
-        return true;
-    }
 
     @Override
     public String advice() {

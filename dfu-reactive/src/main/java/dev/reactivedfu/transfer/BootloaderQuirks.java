@@ -15,13 +15,15 @@ import dev.reactivedfu.protocol.ResultCode;
  *       leading END before a frame ({@link DfuConnection}).</li>
  *   <li><b>A killed host leaves a partial frame in the decoder</b>, so a connection's first request may be
  *       swallowed or misread: every connection starts with pings with fresh ids until one is echoed with its own
- *       id, and only then reads state with SELECT, verified by CRC ({@code UpdateRun}).</li>
+ *       id, and only then reads state with SELECT, verified by CRC ({@link Handshake}, {@link PlanRunner}).</li>
  *   <li><b>One request at a time</b>: the UART answers only when its transmitter is idle; only WRITEs are
  *       streamed ({@link Exchange}, {@link ObjectStreamer}).</li>
  *   <li><b>PRN counts writes since the last CREATE or SET PRN</b> (nrf_dfu_serial.c restarts the count with the
- *       interval on both), and a device reset drops the interval to 0. The engine sends SET PRN on every connection,
- *       after every re-synchronisation, and right before the rest of an object resumed in the middle (where the
- *       count is otherwise unknown), so its credits always count from a known zero. PRN 0 is not used for resumes:
+ *       interval on both), and a device reset drops the interval to 0. The engine sets the interval before every
+ *       object it creates unless the device was told it on this connection, forgets what it told after every
+ *       re-synchronisation (a reset may have come in between), and sends SET PRN right before the rest of an object
+ *       resumed in the middle (where the count is otherwise unknown), so its credits always count from a known zero.
+ *       PRN 0 is not used for resumes:
  *       without notifications a host whose sends complete at once can overrun the device's three RX buffers.</li>
  *   <li><b>WRITE, CRC GET and EXECUTE carry no object type</b>: they act on the type last named by SELECT or CREATE
  *       (nrf_dfu_req_handler.c keeps it in a static). State is read with SELECT(command) then SELECT(data), so

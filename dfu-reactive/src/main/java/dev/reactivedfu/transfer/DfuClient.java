@@ -1,10 +1,11 @@
 package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.archive.DfuPackage;
-import dev.reactivedfu.metrics.DfuMetrics;
 import reactor.core.publisher.Flux;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Updates devices: turns a {@link DfuPackage} into a cold stream of {@link DfuEvent}s that, when subscribed, sends
@@ -17,12 +18,15 @@ import java.util.Objects;
  * retried per object on the same connection, lost connections and silent devices with a new one, each within the
  * budgets of {@link DfuOptions}; every wait is bounded.
  *
- * <p>Thread-safe and stateless apart from its metrics; one client serves any number of concurrent updates (one per
- * device).
+ * <p>Thread-safe; one client serves any number of concurrent updates (one per device). Besides its metrics it keeps
+ * what each port's link learned (the credit window, whether losses happened), keyed by the transport's name: the next
+ * update on the same port starts from there, so a station's second board on a socket starts at full speed.
  */
 public final class DfuClient {
 
     private final DfuMetrics metrics;
+    // what each port's link learned (window, PRN, losses): the start of the next update on that port
+    private final Map<String, LinkTuning.Learned> links = new ConcurrentHashMap<>();
 
     private DfuClient(DfuMetrics metrics) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -62,6 +66,11 @@ public final class DfuClient {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(pkg, "pkg");
         Objects.requireNonNull(options, "options");
-        return Flux.defer(() -> new UpdateRun(transport, pkg, options, metrics).events());
+        return Flux.defer(() -> {
+            String port = transport.name();
+            LinkTuning link = new LinkTuning(options.flowControl(), links.get(port));
+            return new UpdateRun(transport, pkg, options, metrics, link).events()
+                    .doFinally(s -> links.put(port, link.learned()));
+        });
     }
 }

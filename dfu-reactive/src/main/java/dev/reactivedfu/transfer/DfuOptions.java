@@ -12,89 +12,170 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * How one update is run: flow control, timeouts, retry budgets and the resume policy. Immutable; made with
- * {@link #builder()} ({@link #defaults()} for the defaults), changed with {@link #toBuilder()}.
+ * How one update is run: a record of small records, one per concern. Immutable; made with {@link #builder()}
+ * ({@link #defaults()} for the defaults), changed with {@link #toBuilder()}.
  *
- * <h2>Flow control</h2>
- * With PRN {@code n > 0} the device answers every {@code n}-th WRITE since the last CREATE (or SET PRN) with a CRC
- * notification; the engine keeps at most {@code window} notifications' worth of writes unacknowledged, that is at
- * most {@code window × n} writes. The defaults ({@code prn 3}, {@code window 1}: never more than 3 writes
- * unacknowledged, the number of RX buffers of Nordic's UART transport) are safe on the stock UART bootloader with
- * and without RTS/CTS flow control. With flow control, a larger window is faster. With PRN 0 the device never
- * answers writes; the engine then sends each write only after the previous one was handed to the port and checks
- * the CRC at the end of every object. When writes are lost the engine halves the window (then the PRN) for the
- * device and widens them back after {@link #cleanObjectsToWiden()} clean objects, never beyond these values
- * (unless {@link #adaptive()} is off).
- *
- * <h2>Timeouts</h2>
- * One per opcode ({@link #timeout(OpCode)}). CREATE erases a flash page before it answers (85 ms on nRF52840, more
- * on a busy device) and EXECUTE validates a signature and hashes the image (seconds), so their defaults are longer.
- * The WRITE timeout bounds the wait for a PRN notification once the writes it acknowledges were sent.
- *
- * <h2>Retries</h2>
- * Line faults (a CRC or PRN mismatch, a timeout, a garbled answer) are retried on the same connection up to
- * {@link #retriesPerObject()} times for one object; a lost connection or a silent device is retried with a new
- * connection up to {@link #retriesPerImage()} times per image; all retries of one update together are bounded by
- * {@link #retriesPerDevice()}. The n-th retry waits {@code min(backoffMin × 2^(n-1), backoffMax)}, with n counted
- * per image. When a budget runs out the update fails with
- * {@link dev.reactivedfu.error.RetriesExhaustedException}.
- *
- * <h2>A silent device</h2>
- * A connection starts with up to {@link #pingAttempts()} pings (fresh ids, backoff from {@link #pingBackoff()});
- * if none is answered the engine pulses the reset lines where the transport supports it and pings again, then waits
- * out the bootloader's inactivity timer ({@link #inactivityWait()}, zero to skip) and pings again, and finally
- * fails with {@link dev.reactivedfu.error.DeviceUnresponsiveException}. After the final EXECUTE of an image the
- * device resets; the engine waits at most {@link #rebootTimeout()} for it to answer again.
+ * @param flowControl     PRN interval and credit window ({@link FlowControl})
+ * @param timeouts        per-opcode answer timeouts and port timeouts ({@link Timeouts})
+ * @param retries         retry budgets, backoff and the bound on time without progress ({@link Retries})
+ * @param silentDevice    the escalation ladder for a device that does not answer ({@link SilentDevice})
+ * @param policy          resume verified progress (default) or always restart from zero
+ * @param chunkSize       data bytes per WRITE when set; always clamped to what the device's MTU allows
+ *                        ({@link dev.reactivedfu.protocol.Mtu#maxWritePayload(int)})
+ * @param probeDeviceInfo whether to ask protocol, hardware and firmware versions once per update (answers "not
+ *                        supported" are fine) and check the package against them before sending it
+ * @param scheduler       the scheduler for timeouts and delays, if set (else {@link Schedulers#parallel()})
  */
-public final class DfuOptions {
+public record DfuOptions(FlowControl flowControl, Timeouts timeouts, Retries retries, SilentDevice silentDevice,
+                         ResumePolicy policy, OptionalInt chunkSize, boolean probeDeviceInfo,
+                         Optional<Scheduler> scheduler) {
 
     /** Default PRN interval: 3 writes per notification. */
     public static final int DEFAULT_PRN = 3;
     /** Default window: one notification's worth of writes in flight. */
     public static final int DEFAULT_WINDOW = 1;
+    /** Default floor of the adaptive window: the 3 RX buffers of Nordic's UART transport. */
+    public static final int DEFAULT_FLOOR = 3;
+    /** Default ceiling of the adaptive window, in writes (a little over two 4 KiB objects of 64-byte writes). */
+    public static final int DEFAULT_CEILING = 144;
 
     private static final DfuOptions DEFAULTS = builder().build();
 
-    private final int prn;
-    private final int window;
-    private final boolean adaptive;
-    private final int cleanObjectsToWiden;
-    private final Map<OpCode, Duration> timeouts;
-    private final int retriesPerObject;
-    private final int retriesPerImage;
-    private final int retriesPerDevice;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
-    private final ResumePolicy policy;
-    private final OptionalInt chunkSize;
-    private final int pingAttempts;
-    private final Duration pingBackoff;
-    private final Duration inactivityWait;
-    private final Duration rebootTimeout;
-    private final Duration openTimeout;
-    private final boolean probeDeviceInfo;
-    private final Scheduler scheduler;
+    public DfuOptions {
+        Objects.requireNonNull(flowControl, "flowControl");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(silentDevice, "silentDevice");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(chunkSize, "chunkSize");
+        Objects.requireNonNull(scheduler, "scheduler");
+        if (chunkSize.isPresent() && chunkSize.getAsInt() < 1) {
+            throw new IllegalArgumentException("chunkSize must be at least 1, was " + chunkSize.getAsInt());
+        }
+    }
 
-    private DfuOptions(Builder b) {
-        this.prn = b.prn;
-        this.window = b.window;
-        this.adaptive = b.adaptive;
-        this.cleanObjectsToWiden = b.cleanObjectsToWiden;
-        this.timeouts = Map.copyOf(b.timeouts);
-        this.retriesPerObject = b.retriesPerObject;
-        this.retriesPerImage = b.retriesPerImage;
-        this.retriesPerDevice = b.retriesPerDevice;
-        this.backoffMin = b.backoffMin;
-        this.backoffMax = b.backoffMax;
-        this.policy = b.policy;
-        this.chunkSize = b.chunkSize;
-        this.pingAttempts = b.pingAttempts;
-        this.pingBackoff = b.pingBackoff;
-        this.inactivityWait = b.inactivityWait;
-        this.rebootTimeout = b.rebootTimeout;
-        this.openTimeout = b.openTimeout;
-        this.probeDeviceInfo = b.probeDeviceInfo;
-        this.scheduler = b.scheduler;
+    /**
+     * Flow control: the credit window (DESIGN.md, "Credits and the window"). With PRN {@code n > 0} the device
+     * answers every {@code n}-th WRITE since the last CREATE (or SET PRN) with a CRC notification; notifications are
+     * the credits, and at most a window of writes is ever unacknowledged.
+     *
+     * <p>Adaptive (the default): the window starts at {@code prn × window} writes (or at what the port learned in
+     * its last update) and adapts while the update runs, as TCP does: it doubles after each clean object until the
+     * first loss, then grows by a quarter object per clean object, and halves on a loss, between {@code floor}
+     * (3 writes: the RX buffers of Nordic's UART transport while flash is busy, safe without flow control) and
+     * {@code ceiling} (what the port can buffer when RTS/CTS flow control holds the host back). The PRN interval is
+     * then chosen per object so that a notification lands on the object's last write (it stands in for the CRC
+     * request) and at least two notifications fit in the window. With PRN 0 the device never answers writes and
+     * the CRC is asked at the end of every object; a loss switches notifications on at the floor.
+     *
+     * <p>Not adaptive: PRN {@code prn} on every object and at most {@code window × prn} writes unacknowledged.
+     *
+     * @param prn      PRN interval to start with, 0..65535; 0 switches notifications off
+     * @param window   notifications' worth of writes in flight to start with, at least 1
+     * @param adaptive whether the window adapts (and the PRN is chosen per object)
+     * @param floor    fewest writes in flight the adaptive window shrinks to, at least 1
+     * @param ceiling  most writes in flight the adaptive window grows to, at least {@code floor}
+     */
+    public record FlowControl(int prn, int window, boolean adaptive, int floor, int ceiling) {
+        public FlowControl {
+            if (prn < 0 || prn > 0xFFFF) {
+                throw new IllegalArgumentException("PRN must be 0..65535, was " + prn);
+            }
+            Checks.positive(window, "window");
+            Checks.positive(floor, "window floor");
+            if (ceiling < floor) {
+                throw new IllegalArgumentException("window ceiling " + ceiling + " is below its floor " + floor);
+            }
+        }
+    }
+
+    /**
+     * Timeouts. One per opcode ({@link #of(OpCode)}): CREATE erases a flash page before it answers (85 ms on
+     * nRF52840, more on a busy device) and EXECUTE validates a signature and hashes the image (seconds), so their
+     * defaults are longer. The WRITE timeout bounds the wait for a PRN notification once the writes it acknowledges
+     * were sent.
+     *
+     * @param perOpCode the answer timeout of every opcode
+     * @param open      how long opening a port, pulsing its reset lines or closing it may take before it counts as
+     *                  failed (the port then is treated as gone: {@link dev.reactivedfu.error.TransportClosedException})
+     * @param reboot    how long a device may take to answer again after the reset that follows an image's final
+     *                  EXECUTE
+     */
+    public record Timeouts(Map<OpCode, Duration> perOpCode, Duration open, Duration reboot) {
+        public Timeouts {
+            EnumMap<OpCode, Duration> copy = new EnumMap<>(OpCode.class);
+            copy.putAll(perOpCode);
+            for (OpCode op : OpCode.values()) {
+                if (!copy.containsKey(op)) {
+                    throw new IllegalArgumentException("no timeout for " + op);
+                }
+                Checks.positive(copy.get(op), "timeout of " + op);
+            }
+            perOpCode = Map.copyOf(copy);
+            Checks.positive(open, "open timeout");
+            Checks.positive(reboot, "reboot timeout");
+        }
+
+        /** The timeout for an answer to a request with this opcode (for WRITE: for a PRN notification). */
+        public Duration of(OpCode opCode) {
+            return perOpCode.get(opCode);
+        }
+    }
+
+    /**
+     * Retry budgets. Line faults (a CRC or PRN mismatch, a timeout, a garbled answer) are retried on the same
+     * connection up to {@code perObject} times for one object; a lost connection or a silent device is retried with a
+     * new connection up to {@code perImage} times per image; all retries of one update together are bounded by
+     * {@code perDevice}. The n-th retry waits {@link Backoff#delay(Duration, Duration, int)} from {@code backoffMin}
+     * to {@code backoffMax}, with n counted per image. When a budget runs out the update fails with
+     * {@link dev.reactivedfu.error.RetriesExhaustedException}. Whatever the budgets, an update that makes no verified
+     * progress (no CRC verified, no object executed) for {@code withoutProgress} fails with
+     * {@link dev.reactivedfu.error.DeviceUnresponsiveException}: a device that recovers after its inactivity reset and
+     * then misbehaves again cannot multiply the wait.
+     *
+     * @param perObject       retries of one object on the same connection, at least 0
+     * @param perImage        retries with a new connection (and retries of exhausted objects) for one image
+     * @param perDevice       all retries of one update
+     * @param backoffMin      wait before the first retry; doubled for each further retry of the same image
+     * @param backoffMax      longest wait between retries
+     * @param withoutProgress the longest time one update may spend without verified progress
+     */
+    public record Retries(int perObject, int perImage, int perDevice, Duration backoffMin, Duration backoffMax,
+                          Duration withoutProgress) {
+        public Retries {
+            Checks.notNegative(perObject, "retriesPerObject");
+            Checks.notNegative(perImage, "retriesPerImage");
+            Checks.notNegative(perDevice, "retriesPerDevice");
+            Checks.positive(backoffMin, "backoff min");
+            Checks.positive(backoffMax, "backoff max");
+            if (backoffMax.compareTo(backoffMin) < 0) {
+                throw new IllegalArgumentException("backoff max " + backoffMax + " is below min " + backoffMin);
+            }
+            Checks.positive(withoutProgress, "withoutProgress");
+        }
+
+        /** The backoff before retry number {@code n} (1-based). */
+        Duration backoff(int n) {
+            return Backoff.delay(backoffMin, backoffMax, n);
+        }
+    }
+
+    /**
+     * A silent device. A connection starts with up to {@code pingAttempts} pings (fresh ids, backoff from
+     * {@code pingBackoff}); if none is answered the engine pulses the reset lines where the transport supports it and
+     * pings again, then waits out the bootloader's inactivity timer ({@code inactivityWait}, zero to skip) and pings
+     * again, and finally fails with {@link dev.reactivedfu.error.DeviceUnresponsiveException}.
+     *
+     * @param pingAttempts   pings per round when a connection starts (each with a fresh id), at least 1
+     * @param pingBackoff    wait after the first unanswered ping of a round; doubled after each further one
+     * @param inactivityWait how long to wait out the bootloader's inactivity timer (120 s); zero skips that step
+     */
+    public record SilentDevice(int pingAttempts, Duration pingBackoff, Duration inactivityWait) {
+        public SilentDevice {
+            Checks.positive(pingAttempts, "pingAttempts");
+            Checks.notNegative(pingBackoff, "pingBackoff");
+            Checks.notNegative(inactivityWait, "inactivityWait");
+        }
     }
 
     /** The defaults. */
@@ -112,147 +193,31 @@ public final class DfuOptions {
         return new Builder(this);
     }
 
-    /** PRN interval: the device answers every n-th write with a CRC notification; 0 switches notifications off. */
-    public int prn() {
-        return prn;
-    }
-
-    /** Notifications' worth of writes that may be unacknowledged at once (at least 1). */
-    public int window() {
-        return window;
-    }
-
-    /** Whether the engine narrows window and PRN on lost writes and widens them again after clean objects. */
-    public boolean adaptive() {
-        return adaptive;
-    }
-
-    /** Clean data objects in a row after which a narrowed window (or PRN) is doubled again. */
-    public int cleanObjectsToWiden() {
-        return cleanObjectsToWiden;
-    }
-
-    /** The timeout for an answer to a request with this opcode (for WRITE: for a PRN notification). */
+    /** The answer timeout of {@code opCode}: shorthand for {@code timeouts().of(opCode)}. */
     public Duration timeout(OpCode opCode) {
-        return timeouts.get(opCode);
-    }
-
-    /** Retries of one object (line faults on the same connection) before the image is retried with a new connection. */
-    public int retriesPerObject() {
-        return retriesPerObject;
-    }
-
-    /** Retries with a new connection (and retries of exhausted objects) for one image. */
-    public int retriesPerImage() {
-        return retriesPerImage;
-    }
-
-    /** All retries of one update. */
-    public int retriesPerDevice() {
-        return retriesPerDevice;
-    }
-
-    /** Wait before the first retry; doubled for each further retry of the same image. */
-    public Duration backoffMin() {
-        return backoffMin;
-    }
-
-    /** Longest wait between retries. */
-    public Duration backoffMax() {
-        return backoffMax;
-    }
-
-    /** Resume verified progress (default) or always restart from zero. */
-    public ResumePolicy policy() {
-        return policy;
-    }
-
-    /**
-     * Data bytes per WRITE, when set; always clamped to what the device's MTU allows
-     * ({@link dev.reactivedfu.protocol.Mtu#maxWritePayload(int)}), so no frame is ever longer than the MTU.
-     */
-    public OptionalInt chunkSize() {
-        return chunkSize;
-    }
-
-    /** Pings per round when a connection starts (each with a fresh id). */
-    public int pingAttempts() {
-        return pingAttempts;
-    }
-
-    /** Wait after the first unanswered ping of a round; doubled after each further one. */
-    public Duration pingBackoff() {
-        return pingBackoff;
-    }
-
-    /** How long to wait out the bootloader's inactivity timer (120 s) for a silent device; zero skips that step. */
-    public Duration inactivityWait() {
-        return inactivityWait;
-    }
-
-    /** How long a device may take to answer again after the reset that follows an image's final EXECUTE. */
-    public Duration rebootTimeout() {
-        return rebootTimeout;
-    }
-
-    /**
-     * How long opening a port, pulsing its reset lines or closing it may take before it counts as failed (the port
-     * then is treated as gone: {@link dev.reactivedfu.error.TransportClosedException}).
-     */
-    public Duration openTimeout() {
-        return openTimeout;
-    }
-
-    /** Whether to ask protocol, hardware and firmware versions once per update (answers "not supported" are fine). */
-    public boolean probeDeviceInfo() {
-        return probeDeviceInfo;
-    }
-
-    /** The scheduler set for timeouts and delays, if any. */
-    public Optional<Scheduler> scheduler() {
-        return Optional.ofNullable(scheduler);
+        return timeouts.of(opCode);
     }
 
     /** The scheduler timeouts and delays run on: the one set, else {@link Schedulers#parallel()}. */
     Scheduler schedulerOrDefault() {
-        return scheduler != null ? scheduler : Schedulers.parallel();
+        return scheduler.orElseGet(Schedulers::parallel);
     }
 
-    /** The backoff before retry number {@code n} (1-based) of an image. */
-    Duration backoff(int n) {
-        Duration d = backoffMin;
-        for (int i = 1; i < n && d.compareTo(backoffMax) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(backoffMax) > 0 ? backoffMax : d;
-    }
-
-    @Override
-    public String toString() {
-        return "DfuOptions[prn=" + prn + ", window=" + window + ", adaptive=" + adaptive + ", policy=" + policy
-                + ", retries=" + retriesPerObject + "/" + retriesPerImage + "/" + retriesPerDevice
-                + ", chunkSize=" + chunkSize + ", pingAttempts=" + pingAttempts + ", timeouts=" + timeouts + "]";
-    }
-
-    /** Builds {@link DfuOptions}; every setter checks its argument at once. */
+    /**
+     * Builds {@link DfuOptions} field by field (the names scripts and other modules use); every setter checks its
+     * argument at once.
+     */
     public static final class Builder {
-        private int prn = DEFAULT_PRN;
-        private int window = DEFAULT_WINDOW;
-        private boolean adaptive = true;
-        private int cleanObjectsToWiden = 4;
+        private FlowControl flowControl = new FlowControl(DEFAULT_PRN, DEFAULT_WINDOW, true, DEFAULT_FLOOR,
+                DEFAULT_CEILING);
         private final Map<OpCode, Duration> timeouts = new EnumMap<>(OpCode.class);
-        private int retriesPerObject = 3;
-        private int retriesPerImage = 5;
-        private int retriesPerDevice = 20;
-        private Duration backoffMin = Duration.ofMillis(100);
-        private Duration backoffMax = Duration.ofSeconds(2);
+        private Duration openTimeout = Duration.ofSeconds(10);
+        private Duration rebootTimeout = Duration.ofSeconds(15);
+        private Retries retries = new Retries(3, 5, 20, Duration.ofMillis(100), Duration.ofSeconds(2),
+                Duration.ofSeconds(150));
+        private SilentDevice silentDevice = new SilentDevice(5, Duration.ofMillis(50), Duration.ofSeconds(125));
         private ResumePolicy policy = ResumePolicy.RESUME;
         private OptionalInt chunkSize = OptionalInt.empty();
-        private int pingAttempts = 5;
-        private Duration pingBackoff = Duration.ofMillis(50);
-        private Duration inactivityWait = Duration.ofSeconds(125);
-        private Duration rebootTimeout = Duration.ofSeconds(15);
-        private Duration openTimeout = Duration.ofSeconds(10);
         private boolean probeDeviceInfo = true;
         private Scheduler scheduler;
 
@@ -268,87 +233,96 @@ public final class DfuOptions {
         }
 
         private Builder(DfuOptions o) {
-            this.prn = o.prn;
-            this.window = o.window;
-            this.adaptive = o.adaptive;
-            this.cleanObjectsToWiden = o.cleanObjectsToWiden;
-            this.timeouts.putAll(o.timeouts);
-            this.retriesPerObject = o.retriesPerObject;
-            this.retriesPerImage = o.retriesPerImage;
-            this.retriesPerDevice = o.retriesPerDevice;
-            this.backoffMin = o.backoffMin;
-            this.backoffMax = o.backoffMax;
+            this.flowControl = o.flowControl;
+            this.timeouts.putAll(o.timeouts.perOpCode());
+            this.openTimeout = o.timeouts.open();
+            this.rebootTimeout = o.timeouts.reboot();
+            this.retries = o.retries;
+            this.silentDevice = o.silentDevice;
             this.policy = o.policy;
             this.chunkSize = o.chunkSize;
-            this.pingAttempts = o.pingAttempts;
-            this.pingBackoff = o.pingBackoff;
-            this.inactivityWait = o.inactivityWait;
-            this.rebootTimeout = o.rebootTimeout;
-            this.openTimeout = o.openTimeout;
             this.probeDeviceInfo = o.probeDeviceInfo;
-            this.scheduler = o.scheduler;
+            this.scheduler = o.scheduler.orElse(null);
         }
 
-        /** PRN interval, 0..65535; 0 switches notifications off. */
+        /** PRN interval to start with, 0..65535; 0 switches notifications off. */
         public Builder prn(int prn) {
-            if (prn < 0 || prn > 0xFFFF) {
-                throw new IllegalArgumentException("PRN must be 0..65535, was " + prn);
-            }
-            this.prn = prn;
+            FlowControl f = flowControl;
+            flowControl = new FlowControl(prn, f.window(), f.adaptive(), f.floor(), f.ceiling());
             return this;
         }
 
-        /** Notifications' worth of writes in flight, at least 1. */
+        /** Notifications' worth of writes in flight to start with, at least 1. */
         public Builder window(int window) {
-            this.window = positive(window, "window");
+            FlowControl f = flowControl;
+            flowControl = new FlowControl(f.prn(), window, f.adaptive(), f.floor(), f.ceiling());
             return this;
         }
 
-        /** Whether to narrow and widen window and PRN as writes are lost or not. */
+        /** Whether the window adapts to losses and clean objects (default) or stays as configured. */
         public Builder adaptive(boolean adaptive) {
-            this.adaptive = adaptive;
+            FlowControl f = flowControl;
+            flowControl = new FlowControl(f.prn(), f.window(), adaptive, f.floor(), f.ceiling());
             return this;
         }
 
-        /** Clean objects in a row before a narrowed window or PRN is doubled again, at least 1. */
-        public Builder cleanObjectsToWiden(int objects) {
-            this.cleanObjectsToWiden = positive(objects, "cleanObjectsToWiden");
+        /** Fewest and most writes in flight for the adaptive window. */
+        public Builder windowLimits(int floor, int ceiling) {
+            FlowControl f = flowControl;
+            flowControl = new FlowControl(f.prn(), f.window(), f.adaptive(), floor, ceiling);
+            return this;
+        }
+
+        /** The whole flow-control record. */
+        public Builder flowControl(FlowControl flowControl) {
+            this.flowControl = Objects.requireNonNull(flowControl, "flowControl");
             return this;
         }
 
         /** Timeout for the answer to {@code opCode} (for WRITE: for a PRN notification). */
         public Builder timeout(OpCode opCode, Duration timeout) {
-            timeouts.put(Objects.requireNonNull(opCode, "opCode"), positive(timeout, "timeout"));
+            timeouts.put(Objects.requireNonNull(opCode, "opCode"), Checks.positive(timeout, "timeout"));
             return this;
         }
 
         /** Retries of one object on the same connection, at least 0. */
-        public Builder retriesPerObject(int retries) {
-            this.retriesPerObject = notNegative(retries, "retriesPerObject");
+        public Builder retriesPerObject(int n) {
+            Retries r = retries;
+            retries = new Retries(n, r.perImage(), r.perDevice(), r.backoffMin(), r.backoffMax(), r.withoutProgress());
             return this;
         }
 
         /** Retries with a new connection per image, at least 0. */
-        public Builder retriesPerImage(int retries) {
-            this.retriesPerImage = notNegative(retries, "retriesPerImage");
+        public Builder retriesPerImage(int n) {
+            Retries r = retries;
+            retries = new Retries(r.perObject(), n, r.perDevice(), r.backoffMin(), r.backoffMax(), r.withoutProgress());
             return this;
         }
 
         /** All retries of one update, at least 0. */
-        public Builder retriesPerDevice(int retries) {
-            this.retriesPerDevice = notNegative(retries, "retriesPerDevice");
+        public Builder retriesPerDevice(int n) {
+            Retries r = retries;
+            retries = new Retries(r.perObject(), r.perImage(), n, r.backoffMin(), r.backoffMax(), r.withoutProgress());
             return this;
         }
 
         /** Backoff between retries: {@code min × 2^(n-1)}, at most {@code max}. */
         public Builder backoff(Duration min, Duration max) {
-            Duration lo = positive(min, "backoff min");
-            Duration hi = positive(max, "backoff max");
-            if (hi.compareTo(lo) < 0) {
-                throw new IllegalArgumentException("backoff max " + hi + " is below min " + lo);
-            }
-            this.backoffMin = lo;
-            this.backoffMax = hi;
+            Retries r = retries;
+            retries = new Retries(r.perObject(), r.perImage(), r.perDevice(), min, max, r.withoutProgress());
+            return this;
+        }
+
+        /** The longest time one update may spend without verified progress (default 150 s). */
+        public Builder withoutProgress(Duration limit) {
+            Retries r = retries;
+            retries = new Retries(r.perObject(), r.perImage(), r.perDevice(), r.backoffMin(), r.backoffMax(), limit);
+            return this;
+        }
+
+        /** The whole retries record. */
+        public Builder retries(Retries retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
             return this;
         }
 
@@ -360,37 +334,46 @@ public final class DfuOptions {
 
         /** Data bytes per WRITE (clamped to the device's MTU); at least 1. */
         public Builder chunkSize(int bytes) {
-            this.chunkSize = OptionalInt.of(positive(bytes, "chunkSize"));
+            this.chunkSize = OptionalInt.of(Checks.positive(bytes, "chunkSize"));
             return this;
         }
 
         /** Pings per round at connection start, at least 1. */
         public Builder pingAttempts(int attempts) {
-            this.pingAttempts = positive(attempts, "pingAttempts");
+            SilentDevice s = silentDevice;
+            silentDevice = new SilentDevice(attempts, s.pingBackoff(), s.inactivityWait());
             return this;
         }
 
         /** Wait after the first unanswered ping of a round, doubled after each further one. */
         public Builder pingBackoff(Duration backoff) {
-            this.pingBackoff = notNegative(backoff, "pingBackoff");
+            SilentDevice s = silentDevice;
+            silentDevice = new SilentDevice(s.pingAttempts(), backoff, s.inactivityWait());
             return this;
         }
 
         /** How long to wait out the bootloader's inactivity timer; {@link Duration#ZERO} skips the step. */
         public Builder inactivityWait(Duration wait) {
-            this.inactivityWait = notNegative(wait, "inactivityWait");
+            SilentDevice s = silentDevice;
+            silentDevice = new SilentDevice(s.pingAttempts(), s.pingBackoff(), wait);
+            return this;
+        }
+
+        /** The whole silent-device record. */
+        public Builder silentDevice(SilentDevice silentDevice) {
+            this.silentDevice = Objects.requireNonNull(silentDevice, "silentDevice");
             return this;
         }
 
         /** How long a device may take to come back after an image's final EXECUTE. */
         public Builder rebootTimeout(Duration timeout) {
-            this.rebootTimeout = positive(timeout, "rebootTimeout");
+            this.rebootTimeout = Checks.positive(timeout, "rebootTimeout");
             return this;
         }
 
         /** How long opening, resetting or closing a port may take. */
         public Builder openTimeout(Duration timeout) {
-            this.openTimeout = positive(timeout, "openTimeout");
+            this.openTimeout = Checks.positive(timeout, "openTimeout");
             return this;
         }
 
@@ -408,24 +391,31 @@ public final class DfuOptions {
 
         /** The options. */
         public DfuOptions build() {
-            return new DfuOptions(this);
+            return new DfuOptions(flowControl, new Timeouts(timeouts, openTimeout, rebootTimeout), retries,
+                    silentDevice, policy, chunkSize, probeDeviceInfo, Optional.ofNullable(scheduler));
+        }
+    }
+
+    /** Argument checks shared by the records. */
+    private static final class Checks {
+        private Checks() {
         }
 
-        private static int positive(int v, String name) {
+        static int positive(int v, String name) {
             if (v < 1) {
                 throw new IllegalArgumentException(name + " must be at least 1, was " + v);
             }
             return v;
         }
 
-        private static int notNegative(int v, String name) {
+        static int notNegative(int v, String name) {
             if (v < 0) {
                 throw new IllegalArgumentException(name + " must not be negative, was " + v);
             }
             return v;
         }
 
-        private static Duration positive(Duration d, String name) {
+        static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, was " + d);
@@ -433,7 +423,7 @@ public final class DfuOptions {
             return d;
         }
 
-        private static Duration notNegative(Duration d, String name) {
+        static Duration notNegative(Duration d, String name) {
             Objects.requireNonNull(d, name);
             if (d.isNegative()) {
                 throw new IllegalArgumentException(name + " must not be negative, was " + d);

@@ -58,6 +58,10 @@ final class Exchange {
         return scheduler;
     }
 
+    DfuOptions options() {
+        return options;
+    }
+
     /** Receives frames, and hears when the connection is lost. */
     private interface Listener {
         /** Offers a frame; {@code true} when it was taken. */
@@ -146,8 +150,8 @@ final class Exchange {
                 }
             };
             install(l);
+            // the timeout counts from when the bytes have left the port: a device holding the line is not silent
             return send(request)
-                    .timeout(timeout, scheduler)
                     .then(answer.asMono().timeout(timeout, scheduler))
                     .onErrorMap(java.util.concurrent.TimeoutException.class,
                             e -> new DfuTimeoutException(request.opCode(), timeout))
@@ -166,13 +170,13 @@ final class Exchange {
                 .onErrorResume(DfuTimeoutException.class, e -> Mono.just(Boolean.FALSE));
     }
 
-    /** Sends one WRITE (no answer expected); bounded by the WRITE timeout. */
+    /**
+     * Sends one WRITE (no answer expected). No timer of its own: a send that takes long is the device holding the line
+     * with flow control, not silence; the watchdog is the notification wait that starts once the writes it covers
+     * have left ({@link ObjectStreamer}), and the update's bound on time without progress.
+     */
     Mono<Void> write(DfuRequest.Write write) {
-        Duration timeout = options.timeout(write.opCode());
-        return send(write)
-                .timeout(timeout, scheduler)
-                .onErrorMap(java.util.concurrent.TimeoutException.class,
-                        e -> new DfuTimeoutException(write.opCode(), timeout));
+        return send(write);
     }
 
     /**
@@ -206,6 +210,11 @@ final class Exchange {
     /** Makes sure the device's PRN interval is {@code prn}, sending SET PRN only when it is not. */
     Mono<Void> ensurePrn(int prn) {
         return Mono.defer(() -> devicePrn == prn ? Mono.empty() : setPrn(prn));
+    }
+
+    /** Forgets the PRN interval the device was told (it may have been reset): the next {@link #ensurePrn} sends it. */
+    void forgetPrn() {
+        devicePrn = -1;
     }
 
     /** The PRN interval the device was set to on this connection, -1 before the first SET PRN. */

@@ -1,86 +1,137 @@
 package dev.reactivedfu.transfer;
 
 /**
- * Adaptive flow control for one device (one update): lost writes halve the window, then the PRN interval (UART
- * bootloaders without flow control drop frames while flash is busy, DESIGN.md "Device behaviour"); every
- * {@link DfuOptions#cleanObjectsToWiden()} clean data objects double the PRN, then the window, back up to the
- * configured values. With PRN 0 configured (no notifications, nothing holds the host back but the port) a loss
- * switches notifications on at {@link DfuOptions#DEFAULT_PRN} with window 1; clean objects double that PRN and,
- * past {@value #PRN_OFF_AGAIN}, switch notifications off again. A loss soon after widening (before the next widening
- * was due) doubles the number of clean objects the next widening waits for, up to {@value #MAX_CLEAN_TO_WIDEN}, so a
- * link that cannot take more stops being probed every few objects. Not thread-safe: used by the update's serial
- * steps only.
+ * The credit window of one link (DESIGN.md, "Credits and the window"): how many writes may be unacknowledged, and
+ * which PRN interval each object uses. Adaptive as TCP's congestion window: it starts at the configured
+ * {@code prn × window} writes (or at what the port learned before, {@link Learned}), doubles after each clean data
+ * object until the first loss (slow start), then grows by a quarter object per clean object (additive increase), and
+ * halves on a loss (multiplicative decrease), always between {@link DfuOptions.FlowControl#floor()} and
+ * {@link DfuOptions.FlowControl#ceiling()}. The PRN interval of an object is the largest divisor of its number of
+ * writes that is at most half the window: a notification then lands on the object's last write and stands in for
+ * the CRC request, and two notifications fit in the window so the line never waits for one. With PRN 0 configured
+ * no notifications are asked until a loss, which switches them on at the floor. Not adaptive: the configured PRN and
+ * {@code window × prn} writes, always. Not thread-safe: used by the update's serial steps only.
  */
 final class LinkTuning {
 
-    /** With PRN 0 configured, the interval past which notifications go off again. */
-    static final int PRN_OFF_AGAIN = 16;
-    /** Most clean objects a widening waits for. */
-    static final int MAX_CLEAN_TO_WIDEN = 64;
-
-    private final int maxPrn;
-    private final int maxWindow;
-    private final boolean adaptive;
-    private int cleanToWiden;
-    private boolean widenedRecently;
-    private int prn;
-    private int window;
-    private int clean;
-
-    LinkTuning(DfuOptions options) {
-        this.maxPrn = options.prn();
-        this.maxWindow = options.window();
-        this.adaptive = options.adaptive();
-        this.cleanToWiden = options.cleanObjectsToWiden();
-        this.prn = maxPrn;
-        this.window = maxWindow;
+    /**
+     * What a link learned, kept per port by {@link DfuClient} and the start of the next update on that port.
+     *
+     * @param window        writes in flight at the end of the update
+     * @param threshold     the slow-start threshold ({@link Integer#MAX_VALUE} before any loss)
+     * @param notifications whether notifications are on (a loss switched them on after PRN 0)
+     * @param losses        losses seen on this port so far
+     * @param objects       data objects sent on this port so far
+     */
+    record Learned(int window, int threshold, boolean notifications, long losses, long objects) {
     }
 
+    private final DfuOptions.FlowControl config;
+    private int window;
+    private int threshold;
+    private boolean notifications;
+    private int lastPrn;
+    private long losses;
+    private long objects;
+
+    LinkTuning(DfuOptions options) {
+        this(options.flowControl(), null);
+    }
+
+    /** A link starting from {@code learned}, when the port has been used before with adaptive flow control. */
+    LinkTuning(DfuOptions.FlowControl config, Learned learned) {
+        this.config = config;
+        int start = Math.max(1, config.prn()) * config.window();
+        if (config.adaptive() && learned != null) {
+            this.window = clamp(learned.window());
+            this.threshold = learned.threshold();
+            this.notifications = learned.notifications() || config.prn() > 0;
+            this.losses = learned.losses();
+            this.objects = learned.objects();
+        } else {
+            this.window = config.adaptive() ? clamp(start) : start;
+            this.threshold = Integer.MAX_VALUE;
+            this.notifications = config.prn() > 0;
+        }
+        this.lastPrn = config.prn();
+    }
+
+    /** The PRN interval last chosen (the configured one before the first object). */
     int prn() {
+        return lastPrn;
+    }
+
+    /** Writes that may be unacknowledged at once now. */
+    int window() {
+        return config.adaptive() ? window : config.window() * Math.max(1, config.prn());
+    }
+
+    /** The PRN interval for an object of {@code writes} writes (0: no notifications). */
+    int prnFor(int writes) {
+        int prn;
+        if (!config.adaptive()) {
+            prn = config.prn();
+        } else if (!notifications) {
+            prn = 0;
+        } else {
+            prn = largestDivisorAtMost(Math.max(1, writes), Math.max(1, window / 2));
+        }
+        lastPrn = prn;
         return prn;
     }
 
-    int window() {
-        return window;
+    /** Writes that may be unacknowledged at once with PRN {@code prn} ({@link Integer#MAX_VALUE} without PRN). */
+    int credit(int prn) {
+        if (prn <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(prn, window());
     }
 
-    /** Writes were lost: narrow. */
+    /** Writes were lost: halve the window (and switch notifications on after PRN 0). */
     void lost() {
-        clean = 0;
-        if (!adaptive) {
+        losses++;
+        if (!config.adaptive()) {
             return;
         }
-        if (widenedRecently) {
-            cleanToWiden = Math.min(MAX_CLEAN_TO_WIDEN, cleanToWiden * 2);
-            widenedRecently = false;
+        if (!notifications) {
+            notifications = true;
+            window = config.floor();
+            threshold = config.floor();
+            return;
         }
-        if (prn == 0) {
-            prn = DfuOptions.DEFAULT_PRN;
-            window = 1;
-        } else if (window > 1) {
-            window = Math.max(1, window / 2);
-        } else if (prn > 1) {
-            prn = Math.max(1, prn / 2);
+        threshold = clamp(window / 2);
+        window = threshold;
+    }
+
+    /** A data object of {@code writes} writes went through without a lost write: grow. */
+    void cleanObject(int writes) {
+        objects++;
+        if (!config.adaptive() || !notifications) {
+            return;
+        }
+        if (window < threshold) {
+            window = clamp(Math.min(threshold, window * 2));
+        } else {
+            window = clamp(window + Math.max(1, writes / 4));
         }
     }
 
-    /** A data object went through without a lost write: widen after enough of them. */
-    void cleanObject() {
-        if (!adaptive || ++clean < cleanToWiden) {
-            return;
-        }
-        clean = 0;
-        int before = prn * 100_000 + window;
-        if (maxPrn == 0) {
-            if (prn != 0) {
-                prn = prn * 2 > PRN_OFF_AGAIN ? 0 : prn * 2;
-                window = prn == 0 ? maxWindow : window;
+    /** What this link learned, for the next update on the port. */
+    Learned learned() {
+        return new Learned(window, threshold, notifications, losses, objects);
+    }
+
+    private int clamp(int w) {
+        return Math.max(config.floor(), Math.min(config.ceiling(), w));
+    }
+
+    private static int largestDivisorAtMost(int n, int max) {
+        for (int d = Math.min(n, max); d > 1; d--) {
+            if (n % d == 0) {
+                return d;
             }
-        } else if (prn < maxPrn) {
-            prn = Math.min(maxPrn, prn * 2);
-        } else if (window < maxWindow) {
-            window = Math.min(maxWindow, window * 2);
         }
-        widenedRecently = prn * 100_000 + window != before;
+        return 1;
     }
 }

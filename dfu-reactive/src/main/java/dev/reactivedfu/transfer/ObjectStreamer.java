@@ -21,10 +21,11 @@ import java.util.concurrent.TimeoutException;
  * allow (DESIGN.md, "One update, as data flowing").
  *
  * <p>Credit rule: with PRN {@code n > 0} the device notifies after every {@code n}-th write since the last CREATE or
- * SET PRN; write {@code i} (0-based) is sent only when {@code i - acknowledged < window × n}, where
- * {@code acknowledged} counts the writes covered by verified notifications. So at most {@code window × n} writes are
- * ever unacknowledged. With PRN 0 each write is sent once the previous one was handed to the port. Each write is
- * subscribed only after the previous one's send completed, so a slow port holds back demand as well.
+ * SET PRN; write {@code i} (0-based) is sent only when {@code i - acknowledged < credit}, where {@code acknowledged}
+ * counts the writes covered by verified notifications. So at most {@code credit} writes are ever unacknowledged
+ * (never fewer than {@code n}, or the next notification could never come). With PRN 0 each write is sent once the
+ * previous one was handed to the port. Each write is subscribed only after the previous one's send completed, so a
+ * slow port holds back demand as well.
  *
  * <p>Every notification is checked against the local image: its offset must be the end of the {@code k·n}-th write
  * and its CRC the image's CRC there; otherwise writes were lost ({@link CrcMismatchException}). The wait for a
@@ -50,10 +51,10 @@ final class ObjectStreamer {
      * device owes for them has verified (the caller then asks CRC GET for the end). Errors as the class comment says.
      *
      * @param prn    the device's PRN interval, its counter at zero when this starts
-     * @param window notifications' worth of writes allowed in flight
+     * @param credit writes allowed unacknowledged at once (raised to {@code prn} if below)
      */
     static Flux<DfuEvent> stream(Exchange exchange, LocalImage image, long from, long end, int chunk, int prn,
-                                 int window, Duration timeout, Tracker tracker) {
+                                 int credit, Duration timeout, Tracker tracker) {
         return Flux.defer(() -> {
             int writes = (int) ((end - from + chunk - 1) / chunk);
             if (writes <= 0) {
@@ -67,7 +68,7 @@ final class ObjectStreamer {
                 return Flux.range(0, writes).concatMap(i -> send(exchange, image, ends, from, i, tracker, null), 0);
             }
             int notifications = writes / prn;
-            int credit = window * prn;
+            int allowed = Math.max(credit, prn);
             Sinks.Many<Integer> acknowledged = Sinks.many().replay().latestOrDefault(0);
             Sinks.Many<Integer> sent = Sinks.many().replay().latestOrDefault(0);
 
@@ -82,7 +83,7 @@ final class ObjectStreamer {
                     .concatMap(t -> verify(t, image, ends, prn, acknowledged, tracker));
 
             Flux<DfuEvent> sends = Flux.range(0, writes).concatMap(i -> acknowledged.asFlux()
-                    .filter(acked -> i < acked + credit)
+                    .filter(acked -> i < acked + allowed)
                     .next()
                     .thenMany(send(exchange, image, ends, from, i, tracker, sent)), 0);
 

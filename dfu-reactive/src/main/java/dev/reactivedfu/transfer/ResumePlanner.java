@@ -1,7 +1,5 @@
 package dev.reactivedfu.transfer;
 
-import dev.reactivedfu.error.PackageException;
-import dev.reactivedfu.error.ProtocolViolationException;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.ObjectLayout;
 
@@ -96,15 +94,11 @@ final class ResumePlanner {
      * @param command      SELECT(command) answer
      * @param data         SELECT(data) answer (only its offset is used: "does the data object have progress")
      * @param init         the init packet
-     * @param forceRestart restart policy or an image restart after stale data progress
-     * @throws PackageException when the init packet is larger than the device's command object
+     * @param forceRestart restart policy or an image restart after stale data progress; the command object's
+     *                     maximum was checked against the init packet before ({@link DeviceClaims})
      */
     static CommandPlan planCommand(DfuResponse.Select command, DfuResponse.Select data, LocalImage init,
                                    boolean forceRestart) {
-        if (command.maxSize() < init.size()) {
-            throw new PackageException("init packet", PackageException.Fault.TOO_LARGE, "the init packet has "
-                    + init.size() + " bytes, the device takes at most " + command.maxSize());
-        }
         if (forceRestart) {
             return new CommandPlan.Create("restart");
         }
@@ -125,11 +119,7 @@ final class ResumePlanner {
         return data.offset() > 0 ? new CommandPlan.Skip() : new CommandPlan.Execute();
     }
 
-    /**
-     * Plans the data objects from SELECT(data).
-     *
-     * @throws ProtocolViolationException when the device reports a maximum object size of 0
-     */
+    /** Plans the data objects from SELECT(data), whose maximum size was checked before ({@link DeviceClaims}). */
     static DataPlan planData(DfuResponse.Select data, LocalImage firmware) {
         ObjectLayout layout = layout(data, firmware);
         long offset = data.offset();
@@ -185,7 +175,8 @@ final class ResumePlanner {
 
     static ObjectLayout layout(DfuResponse.Select data, LocalImage firmware) {
         if (data.maxSize() <= 0) {
-            throw new ProtocolViolationException("a data object maximum size above 0 in the SELECT answer", null);
+            throw new IllegalArgumentException("a data object maximum of " + data.maxSize()
+                    + " must have been refused by DeviceClaims");
         }
         return firmware.layout(data.maxSize());
     }

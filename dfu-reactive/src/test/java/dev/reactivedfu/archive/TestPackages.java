@@ -34,7 +34,7 @@ final class TestPackages {
                 .addSdReq(0xCA)
                 .setHash(DfuCc.Hash.newBuilder()
                         .setHashType(DfuCc.HashType.SHA256)
-                        .setHash(ByteString.copyFrom(DfuPackageReader.reversed(DfuPackageReader.sha256(firmware)))));
+                        .setHash(ByteString.copyFrom(Sha256.initPacketHash(firmware))));
         switch (kind) {
             case APPLICATION -> init.setType(DfuCc.FwType.APPLICATION).setAppSize(firmware.length);
             case SOFTDEVICE -> init.setType(DfuCc.FwType.SOFTDEVICE).setSdSize(firmware.length);

@@ -29,7 +29,6 @@ class DfuExceptionTest {
                 + "0x06 hardware version failure: the package's hw_version does not match this board "
                 + "(or a debug package on a release bootloader)");
         assertThat(e.extended()).contains(ExtendedError.HW_VERSION_FAILURE);
-        assertThat(e.isRetryable()).isFalse();
         assertThat(e.advice()).contains("hw_version");
     }
 
@@ -44,13 +43,12 @@ class DfuExceptionTest {
 
     @ParameterizedTest
     @EnumSource(ResultCode.class)
-    void only_operation_failed_is_worth_repeating(ResultCode result) {
+    void every_result_is_named_with_its_opcode(ResultCode result) {
         if (result == ResultCode.SUCCESS || result == ResultCode.EXTENDED_ERROR) {
             return;
         }
         RemoteErrorException e = new RemoteErrorException(new DfuResponse.Error(OpCode.CREATE, result));
 
-        assertThat(e.isRetryable()).isEqualTo(result == ResultCode.OPERATION_FAILED);
         assertThat(e.getMessage()).contains("CREATE(0x01)").contains(result.meaning());
     }
 
@@ -72,17 +70,6 @@ class DfuExceptionTest {
         assertThat(e.frame()).containsExactly(0x60, 0x09);
         assertThat(new ProtocolViolationException("expected an answer", null).getMessage())
                 .isEqualTo("expected an answer; got nothing");
-    }
-
-    @Test
-    void line_faults_are_retryable_and_verdicts_are_not() {
-        assertThat(new DfuTimeoutException(OpCode.CREATE, Duration.ofMillis(500)).isRetryable()).isTrue();
-        assertThat(new CrcMismatchException(4096, 1, 2).isRetryable()).isTrue();
-        assertThat(new TransportClosedException("/dev/ttyACM0", "closed", null).isRetryable()).isTrue();
-        assertThat(new PackageException("a.zip", PackageException.Fault.HASH_MISMATCH, "bad").isRetryable()).isFalse();
-        assertThat(new DeviceUnresponsiveException("/dev/ttyACM0", "pings", null).isRetryable()).isFalse();
-        assertThat(new RetriesExhaustedException("object 3", 5, new CrcMismatchException(0, 1, 2)).isRetryable())
-                .isFalse();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.reactivedfu.metrics;
 
 import dev.reactivedfu.protocol.OpCode;
+import dev.reactivedfu.transfer.DfuMetrics;
 import dev.reactivedfu.transfer.RetryReason;
 import dev.reactivedfu.transfer.UpdateSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

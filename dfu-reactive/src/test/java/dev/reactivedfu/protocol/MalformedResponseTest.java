@@ -108,7 +108,6 @@ class MalformedResponseTest {
                 .contains(expected)
                 .endsWith("; got [" + HexFormat.ofDelimiter(" ").formatHex(frame) + "]");
         assertThat(((ProtocolViolationException) thrown).frame()).containsExactly(frame);
-        assertThat(((ProtocolViolationException) thrown).isRetryable()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")

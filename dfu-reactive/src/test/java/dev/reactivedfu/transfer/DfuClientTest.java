@@ -62,7 +62,7 @@ class DfuClientTest {
         List<DfuEvent> events = update(app24k, options().build()).events();
 
         assertThat(events.get(0)).isEqualTo(new DfuEvent.ImageStarted(0, 1, ImageKind.APPLICATION, 143, 24576));
-        assertThat(events.get(1)).isEqualTo(new DfuEvent.Connected("fake", 1, 131, 64, 3, 1));
+        assertThat(events.get(1)).isEqualTo(new DfuEvent.Connected("fake", 1, 131, 64, 3, 3));
         assertThat(events.get(2)).isInstanceOf(DfuEvent.DeviceInfo.class);
         assertThat(events.get(3)).isEqualTo(new DfuEvent.ObjectCreated(ImageKind.APPLICATION, ObjectType.COMMAND,
                 0, 0, 143));
@@ -76,22 +76,23 @@ class DfuClientTest {
         assertThat(progress.get(progress.size() - 1).percent()).isEqualTo(100.0);
         assertThat(events).filteredOn(DfuEvent.CrcVerified.class::isInstance)
                 .extracting(e -> ((DfuEvent.CrcVerified) e).offset())
-                .contains(192L, 4032L, 4096L, 4096L + 192L, 24576L);
+                .contains(192L, 4032L, 4096L, 4096L + 128L, 24576L);
         assertThat(events.get(events.size() - 2)).isInstanceOf(DfuEvent.ImageDone.class);
         assertThat(events.get(events.size() - 1)).isInstanceOf(DfuEvent.UpdateDone.class);
     }
 
     @Test
-    void a_connection_starts_with_a_ping_then_prn_and_mtu_before_state_is_read() {
+    void a_connection_starts_with_a_ping_and_mtu_and_each_object_sets_its_prn_before_it_is_created() {
         update(app24k, options().build());
 
-        List<OpCode> first = device.received.stream().limit(10).map(DfuRequest::opCode).toList();
-        assertThat(first).containsExactly(OpCode.PING, OpCode.SET_PRN, OpCode.MTU_GET, OpCode.PROTOCOL_VERSION,
+        List<OpCode> first = device.received.stream().limit(11).map(DfuRequest::opCode).toList();
+        assertThat(first).containsExactly(OpCode.PING, OpCode.MTU_GET, OpCode.PROTOCOL_VERSION,
                 OpCode.HARDWARE_VERSION, OpCode.FIRMWARE_VERSION, OpCode.FIRMWARE_VERSION, OpCode.FIRMWARE_VERSION,
-                OpCode.SELECT, OpCode.SELECT);
-        assertThat(device.received.get(1)).isEqualTo(new DfuRequest.SetPrn(3));
-        assertThat(device.received.get(8)).isEqualTo(new DfuRequest.Select(ObjectType.COMMAND));
-        assertThat(device.received.get(9)).isEqualTo(new DfuRequest.Select(ObjectType.DATA));
+                OpCode.SELECT, OpCode.SELECT, OpCode.SET_PRN, OpCode.CREATE);
+        assertThat(device.received.get(7)).isEqualTo(new DfuRequest.Select(ObjectType.COMMAND));
+        assertThat(device.received.get(8)).isEqualTo(new DfuRequest.Select(ObjectType.DATA));
+        // window 3 to start: PRN 1 (at most half the window, dividing the init packet's 3 writes)
+        assertThat(device.received.get(9)).isEqualTo(new DfuRequest.SetPrn(1));
         assertThat(device.received.get(10)).isEqualTo(new DfuRequest.Create(ObjectType.COMMAND, 143));
     }
 
@@ -192,7 +193,7 @@ class DfuClientTest {
 
     @Test
     void an_init_packet_the_device_refuses_fails_at_once_with_the_remote_error() {
-        DfuPackage wrongBoard = TestPackages.synthetic(8192, 1, 53);
+        DfuPackage wrongBoard = TestPackages.synthetic(8192, 1, 1234);
 
         Runs.Result r = update(wrongBoard, options().build());
 
@@ -241,7 +242,7 @@ class DfuClientTest {
     @Test
     void the_blocking_facade_throws_the_typed_failure() {
         BlockingDfuClient client = new BlockingDfuClient(DfuClient.create());
-        DfuPackage wrongBoard = TestPackages.synthetic(8192, 1, 53);
+        DfuPackage wrongBoard = TestPackages.synthetic(8192, 1, 1234);
 
         assertThatThrownBy(() -> client.update(device.transport(), wrongBoard, options().build()))
                 .isInstanceOf(RemoteErrorException.class);

@@ -49,8 +49,17 @@ final class FakeDevice {
         /** The decoder gets stuck: nothing is answered until a reset (pulse or inactivity timer). */
         STICK,
         /** The request arrives garbled into one with an invalid parameter: answered 0x03, not processed. */
-        INVALID_PARAMETER
+        INVALID_PARAMETER,
+        /** A WRITE arrives with one data byte flipped: stored and summed as it arrived. */
+        CORRUPT
     }
+
+    /** How long the host's send of the {@code n}-th (1-based) request with this opcode is held back. */
+    interface HoldHook {
+        Duration on(DfuRequest request, int n);
+    }
+
+    private final Map<OpCode, Integer> sendCounts = new EnumMap<>(OpCode.class);
 
     /** Decides the action for the {@code n}-th (1-based) request with this opcode. */
     interface Hook {
@@ -62,12 +71,16 @@ final class FakeDevice {
     long maxCommand = 512;
     long maxData = 4096;
     boolean supportsInfo = true;
+    /** Whether a SoftDevice is installed (reported by FIRMWARE VERSION image 1). */
+    boolean softDevice = true;
     boolean supportsPulseReset;
     boolean progressInFlash;
     boolean resetClosesPort = true;
     Duration answerDelay = Duration.ZERO;
     Duration inactivityTimeout = Duration.ofSeconds(120);
     Hook hook = (r, n) -> Action.NORMAL;
+    /** How long the device holds the line (RTS/CTS) before it takes the {@code n}-th request with this opcode. */
+    HoldHook hold = (r, n) -> Duration.ZERO;
     /** Frames that arrive right after the port opens (a late answer from an earlier connection, line noise). */
     List<DfuInbound> strayOnOpen = List.of();
 
@@ -80,6 +93,8 @@ final class FakeDevice {
     int resets;
     int pulses;
     int maxUnacknowledgedWrites;
+    /** The most writes unacknowledged at once in each data object created, in order. */
+    final List<Integer> unacknowledgedPerObject = new ArrayList<>();
     final Map<OpCode, Integer> counts = new EnumMap<>(OpCode.class);
 
     // --- device state
@@ -210,6 +225,13 @@ final class FakeDevice {
                 deliver(new DfuResponse.Error(request.opCode(), ResultCode.INVALID_PARAMETER), -1, false);
                 return;
             }
+            case CORRUPT -> {
+                if (request instanceof DfuRequest.Write w) {
+                    byte[] data = w.data();
+                    data[data.length / 2] ^= 0x5A;
+                    request = new DfuRequest.Write(data);
+                }
+            }
             case NORMAL, DROP_ANSWER, GARBLE_ANSWER -> {
             }
         }
@@ -271,7 +293,8 @@ final class FakeDevice {
             }
             return switch (f.image()) {
                 case 0 -> new DfuResponse.FirmwareVersion(2, 1, 0xF8000, 0x6000);
-                case 1 -> new DfuResponse.FirmwareVersion(0, 0xCA, 0x1000, 0x26000);
+                case 1 -> softDevice ? new DfuResponse.FirmwareVersion(0, 7_002_000, 0x1000, 0x26000)
+                        : new DfuResponse.FirmwareVersion(DfuResponse.FirmwareVersion.TYPE_NONE, 0, 0, 0);
                 default -> new DfuResponse.FirmwareVersion(DfuResponse.FirmwareVersion.TYPE_NONE, 0, 0, 0);
             };
         }
@@ -339,6 +362,7 @@ final class FakeDevice {
         dataOffset = executedOffset;
         dataCrc = executedCrc;
         objectEnd = executedOffset + c.size();
+        unacknowledgedPerObject.add(0);
         return new DfuResponse.Ack(c.opCode());
     }
 
@@ -346,6 +370,11 @@ final class FakeDevice {
         byte[] bytes = w.data();
         writesSinceCreate++;
         maxUnacknowledgedWrites = Math.max(maxUnacknowledgedWrites, writesSinceCreate - writesNotified);
+        if (currentType == ObjectType.DATA && !unacknowledgedPerObject.isEmpty()) {
+            int last = unacknowledgedPerObject.size() - 1;
+            unacknowledgedPerObject.set(last, Math.max(unacknowledgedPerObject.get(last),
+                    writesSinceCreate - writesNotified));
+        }
         DfuResponse.Crc notification;
         if (currentType == ObjectType.COMMAND) {
             if (command.size() + bytes.length > commandSize) {
@@ -452,6 +481,12 @@ final class FakeDevice {
             return Mono.defer(() -> {
                 if (closed) {
                     return Mono.error(new TransportClosedException("fake", "closed", null));
+                }
+                int n = sendCounts.merge(request.opCode(), 1, Integer::sum);
+                Duration held = hold.on(request, n);
+                if (!held.isZero()) {
+                    // flow control: the bytes leave the port (and the send completes) only when the device lets them
+                    return Mono.delay(held, scheduler).then(Mono.fromRunnable(() -> handle(request)));
                 }
                 handle(request);
                 return Mono.empty();

@@ -4,94 +4,106 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The adaptive credit window as a pure state machine: slow start, additive increase, halving, PRN per object. */
 class LinkTuningTest {
 
-    private static LinkTuning tuning(int prn, int window) {
-        return new LinkTuning(DfuOptions.builder().prn(prn).window(window).cleanObjectsToWiden(2).build());
+    private static LinkTuning link(int prn, int window) {
+        return new LinkTuning(DfuOptions.builder().prn(prn).window(window).windowLimits(3, 144).build()
+                .flowControl(), null);
     }
 
     @Test
-    void losses_halve_the_window_first_then_the_prn_down_to_one() {
-        LinkTuning t = tuning(8, 4);
+    void the_window_starts_at_prn_times_window_and_doubles_per_clean_object_until_the_first_loss() {
+        LinkTuning t = link(3, 1);
+        assertThat(t.window()).isEqualTo(3);
 
-        t.lost();
-        assertThat(t.window()).isEqualTo(2);
-        t.lost();
-        t.lost();
-        assertThat(t.window()).isEqualTo(1);
-        assertThat(t.prn()).isEqualTo(4);
-        t.lost();
-        t.lost();
-        t.lost();
-        assertThat(t.prn()).isEqualTo(1);
-        assertThat(t.window()).isEqualTo(1);
+        t.cleanObject(64);
+        t.cleanObject(64);
+        t.cleanObject(64);
+        assertThat(t.window()).isEqualTo(24);
+
+        t.cleanObject(64);
+        t.cleanObject(64);
+        t.cleanObject(64);
+        assertThat(t.window()).isEqualTo(144);
+        t.cleanObject(64);
+        assertThat(t.window()).as("never beyond the ceiling").isEqualTo(144);
     }
 
     @Test
-    void clean_objects_widen_the_prn_first_then_the_window_back_to_the_configured_values() {
-        LinkTuning t = tuning(8, 4);
+    void a_loss_halves_the_window_and_growth_then_is_additive_by_a_quarter_object() {
+        LinkTuning t = link(16, 4);
+        assertThat(t.window()).isEqualTo(64);
+
+        t.lost();
+        assertThat(t.window()).isEqualTo(32);
+        t.cleanObject(64);
+        assertThat(t.window()).isEqualTo(48);
+        t.cleanObject(64);
+        assertThat(t.window()).isEqualTo(64);
         for (int i = 0; i < 6; i++) {
             t.lost();
         }
+        assertThat(t.window()).as("never below the floor").isEqualTo(3);
+    }
 
-        for (int i = 0; i < 20; i++) {
-            t.cleanObject();
+    @Test
+    void the_prn_divides_the_object_so_a_notification_lands_on_its_last_write_and_two_fit_in_the_window() {
+        LinkTuning t = link(16, 4);
+
+        assertThat(t.prnFor(64)).isEqualTo(32);
+        t.lost();
+        assertThat(t.prnFor(64)).isEqualTo(16);
+        assertThat(t.prnFor(3)).as("the 143-byte init packet: 3 writes").isEqualTo(3);
+        assertThat(t.prnFor(4)).as("USB CDC: 4 writes of 1024 bytes").isEqualTo(4);
+        assertThat(t.prnFor(10)).isEqualTo(10);
+        assertThat(64 % t.prnFor(64)).isZero();
+    }
+
+    @Test
+    void at_the_floor_every_write_is_acknowledged() {
+        LinkTuning t = link(3, 1);
+
+        assertThat(t.prnFor(64)).isEqualTo(1);
+        assertThat(t.credit(1)).isEqualTo(3);
+    }
+
+    @Test
+    void with_prn_0_no_notifications_are_asked_until_a_loss_switches_them_on_at_the_floor() {
+        LinkTuning t = link(0, 1);
+        assertThat(t.prnFor(64)).isZero();
+        assertThat(t.credit(0)).isEqualTo(Integer.MAX_VALUE);
+
+        t.lost();
+
+        assertThat(t.window()).isEqualTo(3);
+        assertThat(t.prnFor(64)).isEqualTo(1);
+    }
+
+    @Test
+    void without_adaptation_prn_and_window_stay_as_configured() {
+        LinkTuning t = new LinkTuning(DfuOptions.builder().prn(8).window(2).adaptive(false).build().flowControl(),
+                null);
+
+        t.lost();
+        t.cleanObject(64);
+
+        assertThat(t.prnFor(64)).isEqualTo(8);
+        assertThat(t.credit(8)).isEqualTo(16);
+    }
+
+    @Test
+    void what_a_link_learned_is_the_start_of_the_next_update_on_the_port() {
+        LinkTuning first = link(3, 1);
+        for (int i = 0; i < 5; i++) {
+            first.cleanObject(64);
         }
+        first.lost();
 
-        assertThat(t.prn()).isEqualTo(8);
-        assertThat(t.window()).isEqualTo(4);
-    }
+        LinkTuning next = new LinkTuning(DfuOptions.defaults().flowControl(), first.learned());
 
-    @Test
-    void a_loss_resets_the_count_of_clean_objects() {
-        LinkTuning t = tuning(8, 1);
-        t.lost();
-        t.cleanObject();
-        t.lost();
-        t.cleanObject();
-
-        assertThat(t.prn()).isEqualTo(2);
-    }
-
-    @Test
-    void with_prn_0_a_loss_switches_notifications_on_and_clean_objects_switch_them_off_again() {
-        LinkTuning t = tuning(0, 2);
-
-        t.lost();
-        assertThat(t.prn()).isEqualTo(DfuOptions.DEFAULT_PRN);
-        assertThat(t.window()).isEqualTo(1);
-        for (int i = 0; i < 8; i++) {
-            t.cleanObject();
-        }
-        assertThat(t.prn()).isZero();
-        assertThat(t.window()).isEqualTo(2);
-    }
-
-    @Test
-    void a_loss_right_after_widening_makes_the_next_widening_wait_twice_as_long() {
-        LinkTuning t = tuning(8, 1);
-        t.lost();                       // PRN 4
-        t.cleanObject();
-        t.cleanObject();                // widened to 8
-        assertThat(t.prn()).isEqualTo(8);
-        t.lost();                       // lost again at 8: back to 4, and widening now waits 4 clean objects
-
-        t.cleanObject();
-        t.cleanObject();
-        assertThat(t.prn()).isEqualTo(4);
-        t.cleanObject();
-        t.cleanObject();
-        assertThat(t.prn()).isEqualTo(8);
-    }
-
-    @Test
-    void without_adaptation_nothing_changes() {
-        LinkTuning t = new LinkTuning(DfuOptions.builder().prn(8).window(4).adaptive(false).build());
-
-        t.lost();
-        t.lost();
-
-        assertThat(t.prn()).isEqualTo(8);
-        assertThat(t.window()).isEqualTo(4);
+        assertThat(next.window()).isEqualTo(first.window()).isEqualTo(48);
+        next.cleanObject(64);
+        assertThat(next.window()).as("additive after the loss it remembers").isEqualTo(64);
     }
 }

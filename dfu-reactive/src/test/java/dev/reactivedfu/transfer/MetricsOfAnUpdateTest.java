@@ -39,7 +39,7 @@ class MetricsOfAnUpdateTest {
 
     @Test
     void a_failed_update_is_tagged_with_its_failure_kind() {
-        Runs.run(client.update(device.transport(), TestPackages.synthetic(4096, 1, 53),
+        Runs.run(client.update(device.transport(), TestPackages.synthetic(4096, 1, 1234),
                 DfuOptions.builder().scheduler(vts).build()), vts);
 
         assertThat(registry.get("dfu.updates").tags("result", "remote_error").timer().count()).isEqualTo(1);

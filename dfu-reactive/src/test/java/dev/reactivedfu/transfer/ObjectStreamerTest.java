@@ -70,7 +70,7 @@ class ObjectStreamerTest {
 
     private Flux<DfuEvent> stream(int prn, int window) {
         Exchange exchange = new Exchange(connection, "test", DfuOptions.defaults(), Schedulers.parallel());
-        return exchange.attach(ObjectStreamer.stream(exchange, image, 0, bytes.length, CHUNK, prn, window,
+        return exchange.attach(ObjectStreamer.stream(exchange, image, 0, bytes.length, CHUNK, prn, prn * window,
                 Duration.ofSeconds(1), tracker)).doOnNext(events::add);
     }
 

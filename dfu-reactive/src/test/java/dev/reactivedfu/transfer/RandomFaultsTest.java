@@ -101,8 +101,8 @@ class RandomFaultsTest {
             return Action.NORMAL;
         };
 
-        String context = "seed " + seed + " (" + pkg.source() + ", prn " + options.prn() + ", window "
-                + options.window() + ", mtu " + device.mtu + ", flash progress " + device.progressInFlash + ")";
+        String context = "seed " + seed + " (" + pkg.source() + ", prn " + options.flowControl().prn() + ", window "
+                + options.flowControl().window() + ", mtu " + device.mtu + ", flash progress " + device.progressInFlash + ")";
         int updates = 0;
         boolean typedErrorSeen = false;
         boolean cancelPlanned = rnd.nextBoolean();

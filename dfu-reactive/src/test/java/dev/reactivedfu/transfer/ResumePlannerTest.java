@@ -1,7 +1,5 @@
 package dev.reactivedfu.transfer;
 
-import dev.reactivedfu.error.PackageException;
-import dev.reactivedfu.error.ProtocolViolationException;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.transfer.ResumePlanner.CommandPlan;
 import dev.reactivedfu.transfer.ResumePlanner.DataPlan;
@@ -14,7 +12,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -83,15 +80,6 @@ class ResumePlannerTest {
         }
     }
 
-    @Test
-    void an_init_packet_larger_than_the_command_object_is_refused_as_too_large() {
-        DfuResponse.Select small = new DfuResponse.Select(100, 0, 0);
-
-        assertThatThrownBy(() -> ResumePlanner.planCommand(small, data(0, true), INIT, false))
-                .isInstanceOfSatisfying(PackageException.class,
-                        e -> assertThat(e.fault()).isEqualTo(PackageException.Fault.TOO_LARGE));
-    }
-
     static Stream<Arguments> dataRules() {
         return Stream.of(
                 // rule, data offset, CRC matches -> plan
@@ -136,12 +124,6 @@ class ResumePlannerTest {
             assertThat(r.crc()).isEqualTo(0x1234);
             assertThat(r.reason()).contains("20000").contains("10000");
         });
-    }
-
-    @Test
-    void a_device_reporting_no_object_size_is_a_protocol_violation() {
-        assertThatThrownBy(() -> ResumePlanner.planData(new DfuResponse.Select(0, 0, 0), FIRMWARE))
-                .isInstanceOf(ProtocolViolationException.class);
     }
 
     static Stream<Arguments> recreateRules() {

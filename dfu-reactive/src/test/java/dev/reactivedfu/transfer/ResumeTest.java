@@ -76,7 +76,7 @@ class ResumeTest {
                 .isGreaterThan(s.sent().indexOf(s.sent(OpCode.WRITE).get(0)));
         // SET PRN restarts the device's PRN counter, unknown mid-object, right before the rest goes
         int firstWrite = s.sent().indexOf(s.sent(OpCode.WRITE).get(0));
-        assertThat(s.sent().get(firstWrite - 1)).isEqualTo(new DfuRequest.SetPrn(3));
+        assertThat(s.sent().get(firstWrite - 1)).isInstanceOf(DfuRequest.SetPrn.class);
         assertThat(s.writtenBytes()).isEqualTo(24_576 - held);
         assertThat(s.result().summary().bytesSent()).isEqualTo(24_576 - held);
         assertThat(s.result().summary().bytesResent()).isZero();
@@ -86,10 +86,11 @@ class ResumeTest {
     @Test
     void the_rest_of_a_resumed_object_is_paced_by_prn_credits_too() {
         device.answerDelay = java.time.Duration.ofMillis(5);
-        cancelledAt(app24k, options().build(), progressAtLeast(10_000));
+        DfuOptions fixed = options().adaptive(false).build();
+        cancelledAt(app24k, fixed, progressAtLeast(10_000));
         device.maxUnacknowledgedWrites = 0;
 
-        Second s = second(app24k, options().build());
+        Second s = second(app24k, fixed);
 
         assertThat(s.sent()).doesNotContain(new DfuRequest.SetPrn(0));
         assertThat(device.maxUnacknowledgedWrites).isEqualTo(3);
@@ -128,7 +129,7 @@ class ResumeTest {
 
     @Test
     void a_partial_init_packet_is_completed_not_created_again() {
-        DfuOptions small = options().chunkSize(32).build();
+        DfuOptions small = options().chunkSize(32).adaptive(false).build();
         cancelledAt(app24k, small, e -> e instanceof DfuEvent.CrcVerified c && c.type() == ObjectType.COMMAND);
 
         Second s = second(app24k, small);

@@ -1,6 +1,7 @@
 package dev.reactivedfu.simulator;
 
 import dev.reactivedfu.archive.InitPacket;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.archive.proto.DfuCc;
 import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.ImageCrc;
@@ -10,8 +11,6 @@ import dev.reactivedfu.protocol.ObjectType;
 import dev.reactivedfu.protocol.OpCode;
 import dev.reactivedfu.protocol.ResultCode;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,6 +86,8 @@ public final class SimulatedBootloader {
     private final SimulatorConfig config;
     private final Flash flash;
     private Settings settings;
+    /** Nordic-format settings the board booted from, until it saves its own (issue 13). */
+    private Optional<FactorySettings> factorySettings = Optional.empty();
 
     private int currentObject = OBJECT_INVALID;
     private int prnTarget;
@@ -162,8 +163,11 @@ public final class SimulatedBootloader {
 
     private Optional<Settings> load() {
         Optional<Settings> main = Settings.decode(flash.read(MemoryLayout.SETTINGS_PAGE, MemoryLayout.PAGE_SIZE));
-        return main.isPresent() ? main
+        Optional<Settings> own = main.isPresent() ? main
                 : Settings.decode(flash.read(MemoryLayout.SETTINGS_BACKUP_PAGE, MemoryLayout.PAGE_SIZE));
+        // a page in Nordic's layout (dfu/nrfutil settings generate, programmed by a factory) when there is none of ours
+        factorySettings = own.isPresent() ? Optional.empty() : FactorySettings.read(flash);
+        return own.isPresent() ? own : factorySettings.map(f -> f.toSettings(config));
     }
 
     private void restoreInit() {
@@ -186,6 +190,9 @@ public final class SimulatedBootloader {
     }
 
     private boolean applicationValid() {
+        if (factorySettings.isPresent()) {
+            return factorySettings.get().applicationBoots(flash, config);
+        }
         Settings.Bank b0 = settings.bank0();
         if (b0.code() != Settings.BankCode.VALID_APP || b0.imageSize() <= 0
                 || settings.applicationStart() + b0.imageSize() > MemoryLayout.APP_REGION_END) {
@@ -244,8 +251,18 @@ public final class SimulatedBootloader {
         } else {
             settings = settings.withBanks(settings.bank0(), Settings.Bank.INVALID);
         }
-        settings = settings.withProgress(Settings.Progress.ZERO);
+        settings = settings.withProgress(afterUpdate(src));
         save();
+    }
+
+    /**
+     * The progress SDK 17.1 leaves after an image's final EXECUTE (valid or not) and the reset that follows: all zero,
+     * except that the data object's CRC field holds the address the image was received at (a SELECT of the data
+     * object then answers offset 0 and that "CRC": {@code 60 06 01 00100000 00000000 00700200} for 0x27000; issue 9,
+     * item 3). Masters must not read meaning into it.
+     */
+    private static Settings.Progress afterUpdate(long receivedAt) {
+        return new Settings.Progress(0, 0, 0, 0, 0, receivedAt, 0, 0);
     }
 
     private void program(long address, byte[] image, int offset, int length) {
@@ -271,10 +288,16 @@ public final class SimulatedBootloader {
 
     private void save() {
         byte[] page = settings.encode();
+        // as Nordic's code, only the settings structure is written, not the whole page
+        int used = page.length;
+        while (used > 0 && page[used - 1] == (byte) 0xFF) {
+            used--;
+        }
+        int length = Math.min(page.length, Math.max(MemoryLayout.SETTINGS_STRUCT_SIZE, (used + 3) & ~3));
         flash.erasePages(MemoryLayout.SETTINGS_PAGE, 1);
-        flash.write(MemoryLayout.SETTINGS_PAGE, page, 0, page.length);
+        flash.write(MemoryLayout.SETTINGS_PAGE, page, 0, length);
         flash.erasePages(MemoryLayout.SETTINGS_BACKUP_PAGE, 1);
-        flash.write(MemoryLayout.SETTINGS_BACKUP_PAGE, page, 0, page.length);
+        flash.write(MemoryLayout.SETTINGS_BACKUP_PAGE, page, 0, length);
         if (!settings.progress().equals(lastSaved)) {
             previousSaved = lastSaved;
             lastSaved = settings.progress();
@@ -282,6 +305,18 @@ public final class SimulatedBootloader {
     }
 
     // ---------------------------------------------------------------- requests
+
+    /**
+     * Handles the packet an empty frame (a lone END) makes the device process again: the previous packet, still in
+     * {@code buffer[0, length)}. Any request is executed again (a repeated CREATE erases again), except a WRITE, whose
+     * data Nordic's code does not append a second time (issue 9, item 5): it does nothing.
+     */
+    public Reaction replay(byte[] buffer, int length) {
+        if (length > 0 && (buffer[0] & 0xFF) == OpCode.WRITE.code()) {
+            return new Reaction(List.of(), FlashWork.NONE, FlashWork.NONE, false, false);
+        }
+        return handle(buffer, length);
+    }
 
     /** Handles one packet; see {@link #handle(byte[], int)}. Parameters past its end read as zero. */
     public Reaction handle(byte[] packet) {
@@ -340,6 +375,10 @@ public final class SimulatedBootloader {
                     MemoryLayout.FLASH_SIZE, MemoryLayout.RAM_SIZE, MemoryLayout.PAGE_SIZE));
             case FIRMWARE_VERSION -> respond(firmwareVersion(b[1] & 0xFF));
             case ABORT -> {
+                // SDK 17.1: the data progress is dropped before the settings are saved (issue 9, item 2)
+                Settings.Progress p = settings.progress();
+                settings = settings.withProgress(new Settings.Progress(p.commandSize(), p.commandOffset(),
+                        p.commandCrc(), 0, 0, 0, 0, 0));
                 save();
                 resetRequested = true;
             }
@@ -500,14 +539,16 @@ public final class SimulatedBootloader {
         }
         executes++;
         if (validInit) {
-            // executing a valid init packet again answers success and saves the current (RAM) progress
+            // executing a valid init packet again saves the current (RAM) progress, then answers success
+            save();
             respond(new DfuResponse.Ack(OpCode.EXECUTE));
             markResponse();
-            save();
             return;
         }
         InitValidation.Outcome outcome = InitValidation.validate(settings.initCommand(), config, settings);
         if (outcome instanceof InitValidation.Failure f) {
+            // the refused packet's progress is dropped: a following SELECT reports offset 0, CRC 0 (issue 9, item 1)
+            settings = settings.withProgress(new Settings.Progress(p.commandSize(), 0, 0, 0, 0, 0, 0, 0));
             failure(OpCode.EXECUTE, f);
             return;
         }
@@ -516,14 +557,27 @@ public final class SimulatedBootloader {
         if (plan.singleBank() && settings.bank0().code() != Settings.BankCode.INVALID) {
             settings = settings.withBanks(Settings.Bank.INVALID, settings.bank1());
         }
+        // SDK 17.1 answers after writing the settings (≈190 ms with nRF52840 flash; issue 9, item 7)
+        save();
         respond(new DfuResponse.Ack(OpCode.EXECUTE));
         markResponse();
-        save();
     }
 
     private void executeData() {
         Settings.Progress p = settings.progress();
-        if (!validInit || p.dataObjectSize() != p.firmwareOffset() - p.firmwareOffsetLast()) {
+        if (!validInit) {
+            // without an init packet the object is taken for a complete empty image whose hash fails; the device
+            // answers and resets (issue 9, item 4)
+            lastExtended = ExtendedError.VERIFICATION_FAILED;
+            responses.add(DfuCodec.encodeResponse(new DfuResponse.Error(OpCode.EXECUTE,
+                    ExtendedError.VERIFICATION_FAILED)));
+            markResponse();
+            settings = settings.withProgress(afterUpdate(receivingBankStart()));
+            save();
+            resetRequested = true;
+            return;
+        }
+        if (p.dataObjectSize() != p.firmwareOffset() - p.firmwareOffsetLast()) {
             error(OpCode.EXECUTE, ResultCode.OPERATION_NOT_PERMITTED);
             return;
         }
@@ -555,7 +609,7 @@ public final class SimulatedBootloader {
     private Optional<ExtendedError> postValidate() {
         byte[] image = flash.read(firmwareStart, (int) firmwareSize);
         byte[] expected = init.hash();
-        byte[] actual = sha256(image);
+        byte[] actual = Sha256.digest(image);
         for (int i = 0; i < actual.length / 2; i++) {
             byte t = actual[i];
             actual[i] = actual[actual.length - 1 - i];
@@ -564,7 +618,8 @@ public final class SimulatedBootloader {
         if (!Arrays.equals(expected, actual)) {
             validInit = false;
             init = null;
-            settings = settings.withBanks(settings.bank0(), Settings.Bank.INVALID).withProgress(Settings.Progress.ZERO);
+            settings = settings.withBanks(settings.bank0(), Settings.Bank.INVALID)
+                    .withProgress(afterUpdate(firmwareStart));
             return Optional.of(ExtendedError.VERIFICATION_FAILED);
         }
         CRC32 crc = new CRC32();
@@ -580,7 +635,7 @@ public final class SimulatedBootloader {
             // single bank: the image was received in place
             settings = settings.withBanks(new Settings.Bank(firmwareSize, crc.getValue(), code), Settings.Bank.INVALID)
                     .withVersions(Integer.toUnsignedLong(cmd.getFwVersion()), settings.bootloaderVersion())
-                    .withProgress(Settings.Progress.ZERO);
+                    .withProgress(afterUpdate(firmwareStart));
             validInit = false;
             init = null;
         } else {
@@ -627,14 +682,6 @@ public final class SimulatedBootloader {
 
     private static long crc(long start, byte[] b, int offset, int length) {
         return ImageCrc.extend(start, b, offset, length);
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---------------------------------------------------------------- state for the device and tests

@@ -22,13 +22,22 @@ import java.util.function.Consumer;
  * to a pseudo-terminal.
  *
  * <h2>Time</h2>
- * Every modelled delay runs on the {@link Scheduler} given at creation (pass a {@code VirtualTimeScheduler} to run
- * whole updates in virtual time). Without timing the device still goes through the scheduler, with zero delays.
- * With timing, bytes take {@code 10 / baud} s on the wire each way plus {@link SimulatorConfig#latency()}; the CPU
- * processes one packet at a time and is held by flash work (a data CREATE answers after its page erase; writes and
- * settings saves hold it after the answer); a packet keeps its RX buffer until then, and a frame that completes while
- * all {@link SimulatorConfig#rxBuffers()} buffers are held is dropped; a response produced while the transmitter is
- * still sending the previous one is lost (Nordic's UART answers only when its transmitter is idle).
+ * The device keeps its own timeline in model time (nanoseconds on the {@link Scheduler}'s clock; pass a
+ * {@code VirtualTimeScheduler} to run whole updates in virtual time). A host write's send time is the clock when
+ * {@link #hostWrite} is called; from it, every byte's arrival is computed ({@code 10 / baud} s each, in order, after
+ * {@link SimulatorConfig#latency()} and the bytes before it, however many were written at once), and so are the CPU's
+ * steps, the RX buffers' occupancy, the transmitter and what is dropped. The same host bytes at the same send times
+ * therefore always meet the same fate: real timers only wake the timeline and deliver answers, and one that fires late
+ * delays an answer's delivery, never a decision (issue 8, "The simulator must keep model time").
+ *
+ * <p>The model (issue 9): the CPU processes one packet at a time; flash work halts it (a data CREATE's page erase and
+ * the init packet's settings save before the answer, a WRITE's words after it); an answer costs
+ * {@link SimulatorConfig#responseTime()} before it is transmitted. A packet keeps its RX buffer until the CPU is done
+ * with it, and a frame that completes while all {@link SimulatorConfig#rxBuffers()} buffers are held is dropped (the
+ * line keeps receiving into the buffers while flash works between word writes). With
+ * {@link SimulatorConfig#flowControl()} the board instead holds the line (no byte starts) while flash halts the CPU or
+ * every buffer is held. A response produced while the transmitter is still sending the previous one is lost (Nordic's
+ * UART answers only when its transmitter is idle). Without any timing everything happens at the send time.
  *
  * <h2>Modes</h2>
  * Creation is a power-on with the DFU button held: the board starts in DFU mode. After a reset it stays in DFU mode
@@ -64,6 +73,25 @@ public final class SimulatedDevice implements Disposable {
         }
     }
 
+    private static final long NEVER = HostLine.NEVER;
+
+    /** What the CPU is doing with the packet at the head of the RX queue. */
+    private enum Phase {
+        /** Nothing: the next packet is taken as soon as one is held. */
+        IDLE,
+        /** Flash work before the answer (a data CREATE's page erase, the init packet's settings save): halted. */
+        BEFORE,
+        /** Encoding the answer and starting the transmitter: running, not halted. */
+        RESPONSE,
+        /** Flash work after the answer (a WRITE's words, a settings save): halted. */
+        AFTER,
+        /** Waiting for the last answer to leave before resetting (final EXECUTE, ABORT). */
+        RESETTING
+    }
+
+    private record Delivery(long at, byte[] frame) {
+    }
+
     private final SimulatorConfig config;
     private final Scheduler scheduler;
     private final Scheduler.Worker worker;
@@ -75,19 +103,31 @@ public final class SimulatedDevice implements Disposable {
     private final Optional<Fault.Stall> stall;
     private final boolean staleProgress;
     private final CopyOnWriteArrayList<Runnable> resetListeners = new CopyOnWriteArrayList<>();
+    private final HostLine line;
+    private final long responseNanos;
 
+    // the timeline, in model time (nanoseconds on the scheduler's clock)
+    private long modelNow;
+    private boolean advancing;
     private NordicSlipInput slip;
     private SimulatedBootloader.Mode mode;
     private final ArrayDeque<NordicSlipInput.Packet> rxQueue = new ArrayDeque<>();
-    private boolean cpuBusy;
-    private long epoch;
+    private Phase phase = Phase.IDLE;
+    private long phaseEnd = NEVER;
+    private SimulatedBootloader.Reaction reaction;
     private long listeningFrom;
     private long stalledUntil;
-    private long rxLineFreeAt;
-    private long txLineFreeAt;
+    private long txFreeAt = Long.MIN_VALUE;
+    private long resetAt = NEVER;
+    private long inactivityAt = NEVER;
+    private String lossReason;
     private boolean resetFired;
     private boolean stallFired;
-    private Disposable inactivity;
+
+    // real timers: they only wake the timeline and deliver answers
+    private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+    private Disposable wake;
+    private long wakeAt = NEVER;
     private Consumer<byte[]> host;
     private FrameTrace trace;
 
@@ -111,9 +151,12 @@ public final class SimulatedDevice implements Disposable {
         this.resetAtOffset = config.fault(Fault.ResetAtOffset.class);
         this.stall = config.fault(Fault.Stall.class);
         this.staleProgress = config.fault(Fault.StaleProgress.class).isPresent();
+        this.line = new HostLine(config.wireTime(1).toNanos(), config.latency().toNanos());
+        this.responseNanos = config.baud() > 0 ? config.responseTime().toNanos() : 0;
         synchronized (this) {
-            boot(true);
-            listeningFrom = now(); // created = powered on and booted
+            modelNow = now();
+            boot(true, modelNow);
+            listeningFrom = modelNow; // created = powered on and booted
         }
     }
 
@@ -153,19 +196,20 @@ public final class SimulatedDevice implements Disposable {
     }
 
     /**
-     * The host writes {@code bytes} to the line. They reach the device after their wire time and the latency
-     * (immediately without timing) and are fed to its SLIP input byte by byte.
+     * The host writes {@code bytes} to the line now (the scheduler's clock is their send time). They reach the
+     * device one by one, {@code 10 / baud} s apart after the adapter's latency and the bytes queued before them; what
+     * becomes of them is decided in model time, from their send time alone.
      *
-     * @return how long until the bytes have left the host (their wire time after what is already queued)
+     * @return how long until the bytes have left the host (their wire time after what is already queued, as if the
+     *         device never held the line)
      */
     public synchronized Duration hostWrite(byte[] bytes) {
         long now = now();
-        long start = Math.max(now, rxLineFreeAt);
-        rxLineFreeAt = start + config.wireTime(bytes.length).toNanos();
-        long arrival = rxLineFreeAt + config.latency().toNanos();
-        byte[] copy = bytes.clone();
-        schedule(() -> receive(copy), arrival - now);
-        return Duration.ofNanos(rxLineFreeAt - now);
+        advance(now);
+        long leftAt = line.write(bytes, now);
+        advance(now);
+        scheduleWake();
+        return Duration.ofNanos(Math.max(0, leftAt - now));
     }
 
     /** Sets the trace that sees every frame ({@code null} for none). */
@@ -183,34 +227,89 @@ public final class SimulatedDevice implements Disposable {
         resetListeners.remove(listener);
     }
 
-    // ---------------------------------------------------------------- inside the device
+    // ---------------------------------------------------------------- the timeline
 
-    private void receive(byte[] bytes) {
-        long now = now();
-        if (mode != SimulatedBootloader.Mode.DFU || now < listeningFrom || now < stalledUntil) {
-            bytesLost += bytes.length;
-            event(bytes.length + " bytes lost: the device is "
-                    + (mode != SimulatedBootloader.Mode.DFU ? "running the application"
-                    : now < listeningFrom ? "booting" : "stalled"));
+    /**
+     * Computes the device's timeline up to {@code until}: every byte arrival, CPU step, reset and timer in model
+     * order, each decided at its own model time (never at the time a real timer happened to fire). Events at the same
+     * instant run as: scheduled reset, CPU step, inactivity timer, byte arrival (a buffer freed at the instant a frame
+     * completes is free for it).
+     */
+    private void advance(long until) {
+        if (advancing) {
             return;
         }
-        boolean jammedBefore = slip.jammed();
-        for (byte raw : bytes) {
-            int b = raw & 0xFF;
-            if (dropRate > 0 && random.nextDouble() < dropRate) {
-                bytesLost++;
-                continue;
+        advancing = true;
+        try {
+            until = Math.max(until, modelNow);
+            while (true) {
+                long cpuAt = phase == Phase.IDLE || phase == Phase.RESETTING ? NEVER : phaseEnd;
+                long other = Math.min(Math.min(cpuAt, resetAt), inactivityAt);
+                if (!line.inFlight()) {
+                    long s = line.nextStart();
+                    // the line's state at s is the present one: nothing else happens before s
+                    if (s <= until && s < other && !lineHeld()) {
+                        line.start(Math.max(s, modelNow));
+                    }
+                }
+                long t = Math.min(other, line.inFlightArrival());
+                if (t > until) {
+                    break;
+                }
+                modelNow = Math.max(modelNow, t);
+                if (t == resetAt) {
+                    resetAt = NEVER;
+                    reset(false, "");
+                } else if (t == cpuAt) {
+                    step();
+                } else if (t == inactivityAt) {
+                    inactivityAt = NEVER;
+                    event("inactivity timeout");
+                    reset(false, "");
+                } else {
+                    arrive(line.take());
+                }
             }
-            if (corruptRate > 0 && random.nextDouble() < corruptRate) {
-                b ^= 1 << random.nextInt(8);
-            }
-            NordicSlipInput.Packet packet = slip.add(b);
-            if (packet != null) {
-                onPacket(packet);
-            }
+            modelNow = until;
+        } finally {
+            advancing = false;
         }
+    }
+
+    /** RTS/CTS: the board holds the host back while flash halts its CPU or every RX buffer holds a packet. */
+    private boolean lineHeld() {
+        return config.flowControl() && (phase == Phase.BEFORE || phase == Phase.AFTER
+                || rxQueue.size() >= config.rxBuffers());
+    }
+
+    /** One byte reaches the device at {@link #modelNow}. */
+    private void arrive(int b) {
+        long t = modelNow;
+        String deaf = mode != SimulatedBootloader.Mode.DFU ? "running the application"
+                : t < listeningFrom ? "booting" : t < stalledUntil ? "stalled" : null;
+        if (deaf != null) {
+            bytesLost++;
+            if (!deaf.equals(lossReason)) {
+                lossReason = deaf;
+                event("bytes lost from here: the device is " + deaf);
+            }
+            return;
+        }
+        lossReason = null;
+        if (dropRate > 0 && random.nextDouble() < dropRate) {
+            bytesLost++;
+            return;
+        }
+        if (corruptRate > 0 && random.nextDouble() < corruptRate) {
+            b ^= 1 << random.nextInt(8);
+        }
+        boolean jammedBefore = slip.jammed();
+        NordicSlipInput.Packet packet = slip.add(b);
         if (!jammedBefore && slip.jammed()) {
             event("SLIP input full: the device ignores everything until it is reset");
+        }
+        if (packet != null) {
+            onPacket(packet);
         }
     }
 
@@ -218,164 +317,227 @@ public final class SimulatedDevice implements Disposable {
         framesReceived++;
         if (!config.flowControl() && rxQueue.size() >= config.rxBuffers()) {
             rxOverflows++;
-            traceFrame(FrameTrace.Direction.IN, packet.bytes(), "dropped: all RX buffers busy");
+            traceFrame(FrameTrace.Direction.IN, packet.bytes(), "dropped: all " + config.rxBuffers()
+                    + " RX buffers held, the CPU is " + busyWith());
             return;
         }
-        traceFrame(FrameTrace.Direction.IN, packet.bytes(), packet.replay() ? "empty frame: previous packet replayed" : "");
+        traceFrame(FrameTrace.Direction.IN, packet.bytes(), packet.replay() ? "empty frame: previous packet replayed"
+                : rxQueue.isEmpty() ? "" : "queued behind " + rxQueue.size() + ", the CPU is " + busyWith());
         rxQueue.add(packet);
-        if (!cpuBusy) {
-            processNext();
+        if (phase == Phase.IDLE) {
+            startPacket();
         }
     }
 
-    private void processNext() {
+    private String busyWith() {
+        String until = phaseEnd == NEVER ? "" : String.format(" for %.3f ms more", (phaseEnd - modelNow) / 1e6);
+        return switch (phase) {
+            case IDLE -> "idle";
+            case BEFORE, AFTER -> "halted by flash" + until;
+            case RESPONSE -> "answering" + until;
+            case RESETTING -> "about to reset";
+        };
+    }
+
+    /** The CPU takes the packet at the head of the RX queue at {@link #modelNow}. */
+    private void startPacket() {
         NordicSlipInput.Packet packet = rxQueue.peek();
         if (packet == null) {
+            phase = Phase.IDLE;
+            phaseEnd = NEVER;
             return;
         }
-        cpuBusy = true;
-        long e = epoch;
-        SimulatedBootloader.Reaction r = bootloader.handle(packet.buffer(), packet.length());
+        long t = modelNow;
+        reaction = packet.replay() ? bootloader.replay(packet.buffer(), packet.length())
+                : bootloader.handle(packet.buffer(), packet.length());
         long offset = bootloader.settings().progress().firmwareOffset();
         if (resetAtOffset.isPresent() && !resetFired && offset >= resetAtOffset.get().offset()) {
             resetFired = true;
-            event("fault: reset at data offset " + offset);
-            reset(false);
+            reset(false, "fault: reset at data offset " + offset);
             return;
         }
         long stallNanos = 0;
         if (stall.isPresent() && !stallFired && offset >= stall.get().atOffset() && offset > 0) {
             stallFired = true;
             stallNanos = stall.get().duration().toNanos();
-            stalledUntil = now() + stallNanos;
+            stalledUntil = t + stallNanos;
             event("fault: stalled for " + stall.get().duration().toMillis() + " ms at data offset " + offset);
         }
-        if (r.progressed()) {
-            restartInactivity();
+        if (reaction.progressed()) {
+            restartInactivity(t);
         }
-        long before = r.beforeResponse().duration(config.flashTiming()).toNanos() + stallNanos;
-        long after = r.afterResponse().duration(config.flashTiming()).toNanos();
-        // without a delay the packet completes inline: a zero-delay task would queue behind bytes already received
-        // and let them fill the RX buffers, which only flash work may do
-        later(() -> {
-            if (epoch != e) {
-                return;
+        phase = Phase.BEFORE;
+        phaseEnd = t + reaction.beforeResponse().duration(config.flashTiming()).toNanos() + stallNanos;
+        if (phaseEnd <= t) {
+            step();
+        }
+    }
+
+    /** The current phase ends at {@link #modelNow}: go on to the next one (several when they take no time). */
+    private void step() {
+        long t = modelNow;
+        switch (phase) {
+            case BEFORE -> {
+                phase = Phase.RESPONSE;
+                phaseEnd = t + (reaction.responses().isEmpty() ? 0 : responseNanos);
+                if (phaseEnd <= t) {
+                    step();
+                }
             }
-            long txDone = transmit(r);
-            if (r.reset()) {
-                schedule(() -> {
-                    if (epoch == e) {
-                        reset(false);
+            case RESPONSE -> {
+                transmit(reaction);
+                phase = Phase.AFTER;
+                phaseEnd = t + reaction.afterResponse().duration(config.flashTiming()).toNanos();
+                if (phaseEnd <= t) {
+                    step();
+                }
+            }
+            case AFTER -> {
+                if (reaction.reset()) {
+                    phase = Phase.RESETTING;
+                    phaseEnd = NEVER;
+                    resetAt = Math.max(t, txFreeAt);
+                    if (resetAt == t) {
+                        resetAt = NEVER;
+                        reset(false, "");
                     }
-                }, Math.max(after, txDone - now()));
-                return;
-            }
-            later(() -> {
-                if (epoch != e) {
                     return;
                 }
                 rxQueue.poll();
-                cpuBusy = false;
-                processNext();
-            }, after);
-        }, before);
-    }
-
-    private void later(Runnable task, long delayNanos) {
-        if (delayNanos <= 0) {
-            task.run();
-        } else {
-            schedule(task, delayNanos);
+                phase = Phase.IDLE;
+                phaseEnd = NEVER;
+                startPacket();
+            }
+            case IDLE, RESETTING -> throw new IllegalStateException("no CPU step in phase " + phase);
         }
     }
 
-    /** Puts the responses on the wire; returns when the last one has left the device. */
-    private long transmit(SimulatedBootloader.Reaction r) {
-        long now = now();
-        long done = now;
+    /**
+     * Puts the responses on the wire at {@link #modelNow}: one at a time, a response produced while the transmitter
+     * is still sending the previous one is lost (Nordic's UART answers only when its transmitter is idle).
+     */
+    private void transmit(SimulatedBootloader.Reaction r) {
+        long t = modelNow;
         for (byte[] message : r.responses()) {
             byte[] frame = Slip.encode(message);
+            long done = t;
             if (config.baud() > 0) {
-                if (txLineFreeAt > now) {
+                if (txFreeAt > t) {
                     responsesLost++;
-                    traceFrame(FrameTrace.Direction.OUT, message, "lost: transmitter busy");
+                    traceFrame(FrameTrace.Direction.OUT, message, String.format(
+                            "lost: the transmitter is busy for %.3f ms more", (txFreeAt - t) / 1e6));
                     continue;
                 }
-                txLineFreeAt = now + config.wireTime(frame.length).toNanos();
-                done = txLineFreeAt;
+                txFreeAt = t + config.wireTime(frame.length).toNanos();
+                done = txFreeAt;
             }
             responsesSent++;
             traceFrame(FrameTrace.Direction.OUT, message, "");
-            long deliverAt = done + config.latency().toNanos();
-            schedule(() -> deliver(frame), deliverAt - now);
-        }
-        return done;
-    }
-
-    private void deliver(byte[] frame) {
-        Consumer<byte[]> h = host;
-        if (h != null) {
-            h.accept(frame);
+            deliver(done + config.latency().toNanos(), frame);
         }
     }
 
-    private void reset(boolean enterDfu) {
+    private void reset(boolean enterDfu, String why) {
+        if (!why.isEmpty()) {
+            event(why);
+        }
         resets++;
-        boot(enterDfu);
-        for (Runnable listener : resetListeners) {
-            listener.run();
-        }
+        boot(enterDfu, modelNow);
+        worker.schedule(() -> {
+            synchronized (this) {
+                for (Runnable listener : resetListeners) {
+                    listener.run();
+                }
+            }
+        });
     }
 
-    private void boot(boolean enterDfu) {
-        epoch++;
+    private void boot(boolean enterDfu, long t) {
         rxQueue.clear();
-        cpuBusy = false;
+        phase = Phase.IDLE;
+        phaseEnd = NEVER;
+        reaction = null;
+        resetAt = NEVER;
+        inactivityAt = NEVER;
         if (slip != null) {
             badEscapesBefore += slip.badEscapes();
             refusedBefore += slip.refusedBytes();
         }
         slip = new NordicSlipInput(config.mtu());
-        if (inactivity != null) {
-            inactivity.dispose();
-            inactivity = null;
-        }
         SimulatedBootloader.Boot b = bootloader.boot(enterDfu, staleProgress);
         mode = b.mode();
-        long now = now();
-        listeningFrom = now + b.work().duration(config.flashTiming()).toNanos();
+        listeningFrom = t + b.work().duration(config.flashTiming()).toNanos();
         stalledUntil = 0;
-        txLineFreeAt = now;
+        txFreeAt = t;
+        lossReason = null;
         event("boot: " + mode + (b.activated() ? " after activating the received image" : ""));
         if (mode == SimulatedBootloader.Mode.DFU) {
-            restartInactivity();
+            restartInactivity(t);
         }
     }
 
-    private void restartInactivity() {
-        if (inactivity != null) {
-            inactivity.dispose();
-            inactivity = null;
+    private void restartInactivity(long t) {
+        inactivityAt = config.inactivityTimeout().isZero() ? NEVER : t + config.inactivityTimeout().toNanos();
+    }
+
+    // ---------------------------------------------------------------- real timers
+
+    /** Catches the timeline up with the clock (accessors and public controls see the present). */
+    private void sync() {
+        advance(now());
+        scheduleWake();
+    }
+
+    /**
+     * Arms one real timer for the next moment the timeline can produce something (a CPU step, a reset, a timer, the
+     * next complete frame while the CPU is idle). It may fire late: the timeline is computed in model time anyway.
+     */
+    private void scheduleWake() {
+        long next = Math.min(resetAt, inactivityAt);
+        if (phase != Phase.IDLE && phase != Phase.RESETTING) {
+            next = Math.min(next, phaseEnd);
+        } else if (phase == Phase.IDLE) {
+            next = Math.min(next, corruptRate > 0 ? line.nextArrival() : line.nextEndArrival());
         }
-        if (config.inactivityTimeout().isZero()) {
+        if (next == NEVER || (wake != null && wakeAt <= next && !wake.isDisposed())) {
             return;
         }
-        long e = epoch;
-        inactivity = schedule(() -> {
-            if (epoch == e) {
-                event("inactivity timeout");
-                reset(false);
-            }
-        }, config.inactivityTimeout().toNanos());
-    }
-
-    private Disposable schedule(Runnable task, long delayNanos) {
-        Runnable locked = () -> {
+        if (wake != null) {
+            wake.dispose();
+        }
+        wakeAt = next;
+        long delay = next - now();
+        Runnable task = () -> {
             synchronized (this) {
-                task.run();
+                wake = null;
+                wakeAt = NEVER;
+                sync();
             }
         };
-        return delayNanos <= 0 ? worker.schedule(locked) : worker.schedule(locked, delayNanos, TimeUnit.NANOSECONDS);
+        wake = delay <= 0 ? worker.schedule(task) : worker.schedule(task, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Hands {@code frame} to the host at model time {@code at}, after every frame due before it. */
+    private void deliver(long at, byte[] frame) {
+        deliveries.add(new Delivery(at, frame));
+        long delay = at - now();
+        Runnable task = () -> {
+            synchronized (this) {
+                long now = now();
+                while (!deliveries.isEmpty() && deliveries.peek().at() <= now) {
+                    byte[] f = deliveries.poll().frame();
+                    Consumer<byte[]> h = host;
+                    if (h != null) {
+                        h.accept(f);
+                    }
+                }
+            }
+        };
+        if (delay <= 0) {
+            worker.schedule(task);
+        } else {
+            worker.schedule(task, delay, TimeUnit.NANOSECONDS);
+        }
     }
 
     private long now() {
@@ -384,26 +546,30 @@ public final class SimulatedDevice implements Disposable {
 
     private void traceFrame(FrameTrace.Direction direction, byte[] message, String note) {
         if (trace != null) {
-            trace.frame(direction, now(), message, note);
+            trace.frame(direction, modelNow, message, note);
         }
     }
 
     private void event(String what) {
         if (trace != null) {
-            trace.event(now(), what);
+            trace.event(modelNow, what);
         }
     }
 
     // ---------------------------------------------------------------- control and inspection
 
     /** Presses reset: the board reboots (into the application when one is valid, unless it stays in DFU mode). */
-    public void reset() {
-        schedule(() -> reset(false), 0);
+    public synchronized void reset() {
+        sync();
+        reset(false, "reset pressed");
+        scheduleWake();
     }
 
     /** Resets with the DFU button held: the board reboots into DFU mode whatever it holds. */
-    public void enterDfu() {
-        schedule(() -> reset(true), 0);
+    public synchronized void enterDfu() {
+        sync();
+        reset(true, "reset with the DFU button held");
+        scheduleWake();
     }
 
     /** The configuration. */
@@ -418,42 +584,50 @@ public final class SimulatedDevice implements Disposable {
 
     /** What the board runs now. */
     public synchronized SimulatedBootloader.Mode mode() {
+        sync();
         return mode;
     }
 
     /** The settings as held in RAM now (the bootloader's view, including unsaved progress). */
     public synchronized Settings settings() {
+        sync();
         return bootloader.settings();
     }
 
     /** The application in bank 0 (its length from the settings), or empty when there is no valid one. */
     public synchronized Optional<byte[]> application() {
+        sync();
         return bootloader.application();
     }
 
     /** The receiving bank; see {@link SimulatedBootloader#bank1()}. */
     public synchronized byte[] bank1() {
+        sync();
         return bootloader.bank1();
     }
 
     /** A copy of the whole flash (settings and their backup included), for persisting the board. */
     public synchronized byte[] flashImage() {
+        sync();
         return bootloader.flash().snapshot();
     }
 
     /** A number that grows with every flash erase or write: two equal readings mean the flash did not change. */
     public synchronized long flashGeneration() {
+        sync();
         Flash f = bootloader.flash();
         return f.pagesErased() + f.wordsWritten();
     }
 
     /** Whether the SLIP input is full and the device ignores everything until reset. */
     public synchronized boolean jammed() {
+        sync();
         return slip.jammed();
     }
 
     /** The counters so far. */
     public synchronized Counters counters() {
+        sync();
         return new Counters(framesReceived, rxOverflows, badEscapesBefore + slip.badEscapes(),
                 refusedBefore + slip.refusedBytes(), bytesLost, responsesSent, responsesLost,
                 bootloader.commandCreates(), bootloader.dataCreates(), bootloader.executes(), resets);

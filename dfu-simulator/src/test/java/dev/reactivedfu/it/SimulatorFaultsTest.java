@@ -116,10 +116,13 @@ class SimulatorFaultsTest {
 
         assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class, e -> {
             assertThat(e.getCause()).isInstanceOf(DfuException.class);
-            assertThat(((DfuException) e.getCause()).isRetryable()).isTrue();
+            // a line fault, retried until the budget ran out (not a verdict of the device)
+            assertThat(e.getCause()).isInstanceOfAny(dev.reactivedfu.error.CrcMismatchException.class,
+                    dev.reactivedfu.error.DfuTimeoutException.class, dev.reactivedfu.error.ProtocolViolationException.class);
             assertThat(e.advice()).isNotBlank();
         });
-        assertThat(r.finalSummary().retries()).isEqualTo(20);
+        // budgets count retries in a row without progress: 20 at least, more where an object got through
+        assertThat(r.finalSummary().retries()).isGreaterThanOrEqualTo(20);
         assertThat(sim.device.application()).isEmpty();
     }
 
@@ -138,11 +141,15 @@ class SimulatorFaultsTest {
 
     @Test
     void a_fast_line_that_overflows_the_rx_buffers_narrows_the_window_and_completes() {
-        Sim sim = new Sim(Sim.signed().baud(1_000_000).flashTiming(SimulatorConfig.FlashTiming.NRF52840).build());
+        // with model time, 3 buffers never overflow at 1 Mbaud (a write's 656 us of flash < its 660 us of wire);
+        // one buffer does, whenever an answer's 56 us come on top of a write's flash time (issue 9)
+        Sim sim = new Sim(Sim.signed().baud(1_000_000).rxBuffers(1).flashTiming(SimulatorConfig.FlashTiming.NRF52840)
+                .build());
 
         Runs.Result r = sim.update(app24k, sim.options().prn(16).window(4).build());
 
         assertActivated(sim, r);
+        assertThat(sim.device.counters().rxOverflows()).isPositive();
     }
 
     @Test
@@ -152,7 +159,8 @@ class SimulatorFaultsTest {
         Sim narrow = new Sim(timed);
         Sim wide = new Sim(timed);
 
-        Runs.Result defaults = narrow.update(app24k, narrow.options().build());
+        // the old defaults, fixed: 3 writes in flight
+        Runs.Result defaults = narrow.update(app24k, narrow.options().adaptive(false).build());
         Runs.Result wider = wide.update(app24k, wide.options().prn(8).window(4).build());
 
         assertActivated(narrow, defaults);

@@ -114,7 +114,7 @@ class SoakTest {
         int[] prns = {1, 3, 3, 8};
         DfuOptions options = sim.options().prn(prns[rnd.nextInt(prns.length)]).window(1 + rnd.nextInt(3)).build();
         String context = "seed " + seed + " [" + pkg.source() + ", " + cfg + ", reset wired " + resetWired + ", prn "
-                + options.prn() + ", window " + options.window() + "]";
+                + options.flowControl().prn() + ", window " + options.flowControl().window() + "]";
         byte[] app = pkg.images().get(pkg.images().size() - 1).firmware();
 
         int cancels = 0;

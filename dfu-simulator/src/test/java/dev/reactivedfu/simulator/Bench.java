@@ -14,8 +14,10 @@ import java.util.List;
  */
 final class Bench {
 
-    final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    final VirtualTimeScheduler vts;
     final SimulatedDevice device;
+    /** Virtual time (ns) at which each frame reached the host, in order. */
+    final List<Long> frameTimes = new ArrayList<>();
     private final List<byte[]> rawOut = new ArrayList<>();
     private final Slip.Decoder decoder = new Slip.Decoder(4096);
     private final List<String> frames = new ArrayList<>();
@@ -25,13 +27,25 @@ final class Bench {
     }
 
     Bench(SimulatorConfig config) {
-        device = SimulatedDevice.create(config, vts);
+        this(config, VirtualTimeScheduler.create(), null);
+    }
+
+    /** A bench whose device runs on {@code deviceScheduler} (a jittery one, say) over the host's clock {@code vts}. */
+    Bench(SimulatorConfig config, VirtualTimeScheduler vts, reactor.core.scheduler.Scheduler deviceScheduler) {
+        this.vts = vts;
+        device = SimulatedDevice.create(config, deviceScheduler == null ? vts : deviceScheduler);
         device.attachHost(bytes -> {
             rawOut.add(bytes);
             for (byte[] f : decoder.feed(bytes)) {
                 frames.add(hex(f));
+                frameTimes.add(vts.now(java.util.concurrent.TimeUnit.NANOSECONDS));
             }
         });
+    }
+
+    /** The virtual clock, in nanoseconds. */
+    long now() {
+        return vts.now(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     static byte[] bytes(String hex) {
@@ -88,9 +102,21 @@ final class Bench {
 
     /** Sends an init packet: CREATE command, WRITEs of at most 64 bytes, EXECUTE; returns the EXECUTE's answer. */
     String init(byte[] dat) {
-        expect(send("01 01" + u32(dat.length)), "600101");
+        expect(List.of(answer("01 01" + u32(dat.length))), "600101");
         writeAll(dat);
-        return one("04");
+        return answer("04");
+    }
+
+    /** Sends one request and waits (virtual time, at most 5 s) for exactly one answer, returned as hex. */
+    String answer(String hex) {
+        List<String> out = send(hex);
+        for (int ms = 0; out.isEmpty() && ms < 5000; ms++) {
+            out = advance(Duration.ofMillis(1));
+        }
+        if (out.size() != 1) {
+            throw new AssertionError("expected one answer to " + hex + ", got " + out);
+        }
+        return out.get(0);
     }
 
     /** WRITEs {@code data} in chunks of 64 (no PRN assumed: answers are returned). */
@@ -107,11 +133,11 @@ final class Bench {
 
     /** CREATE data of {@code length} from {@code start} of {@code image}, WRITEs, EXECUTE; returns the answer. */
     String object(byte[] image, int start, int length) {
-        expect(send("01 02" + u32(length)), "600101");
+        expect(List.of(answer("01 02" + u32(length))), "600101");
         byte[] part = new byte[length];
         System.arraycopy(image, start, part, 0, length);
         writeAll(part);
-        return one("04");
+        return answer("04");
     }
 
     /** Little-endian u32 as hex. */

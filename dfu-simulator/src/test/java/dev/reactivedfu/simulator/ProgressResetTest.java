@@ -65,11 +65,14 @@ class ProgressResetTest {
     }
 
     @Test
-    void abort_saves_the_settings_and_resets_without_an_answer() {
+    void abort_drops_the_data_progress_saves_and_resets_without_an_answer() {
         Bench b = midway(SimulatorConfig.defaults(), 640);
+        assertThat(b.one("06 02")).isEqualTo(selectData(crc(app, 4736)));
         assertThat(b.send("0C")).isEmpty();
         assertThat(b.device.counters().resets()).isEqualTo(1);
-        assertThat(b.one("06 02")).isEqualTo(selectData(crc(app, 4736)));
+        // Nordic SDK 17.1: offset 0 after ABORT (issue 9, item 2), the init packet kept
+        assertThat(b.one("06 02")).isEqualTo("600601" + "00100000" + "00000000" + "00000000");
+        assertThat(b.one("06 01")).isEqualTo("600601" + "00020000" + crc(dat, dat.length));
     }
 
     @Test
@@ -84,7 +87,8 @@ class ProgressResetTest {
         assertThat(b.object(bin, bin.length - 4096, 4096)).isEqualTo("6004" + "0B" + "0C"); // verification failed
         assertThat(b.device.counters().resets()).isEqualTo(1);
         assertThat(b.device.application()).isEmpty();
-        assertThat(b.one("06 02")).isEqualTo(selectData(crc(bin, 0)));
+        // Nordic SDK 17.1: offset 0, and the CRC field holds the receiving address 0x27000 (issue 9, item 3)
+        assertThat(b.one("06 02")).isEqualTo("600601" + "00100000" + "00000000" + "00700200");
         assertThat(b.one("01 02" + u32(4096))).isEqualTo("600108");        // the init packet is gone
     }
 
@@ -99,6 +103,19 @@ class ProgressResetTest {
         assertThat(b.device.mode()).isEqualTo(SimulatedBootloader.Mode.APPLICATION);
         assertThat(b.send("09 01")).isEmpty();                              // the application ignores the port
         assertThat(b.device.application()).contains(app);
+    }
+
+    @Test
+    void after_the_final_execute_and_its_reset_select_of_the_data_object_reports_offset_0_and_the_bank_address() {
+        Bench b = new Bench(SimulatorConfig.builder().stayInDfu(true).build());
+        assertThat(b.init(dat)).isEqualTo("600401");
+        for (int o = 0; o < app.length; o += 4096) {
+            assertThat(b.object(app, o, 4096)).isEqualTo("600401");
+        }
+        assertThat(b.device.counters().resets()).isEqualTo(1);
+        assertThat(b.device.application()).contains(app);
+        // Nordic SDK 17.1 (issue 9, item 3): 60 06 01 00100000 00000000 00700200
+        assertThat(b.one("06 02")).isEqualTo("600601" + "00100000" + "00000000" + "00700200");
     }
 
     @Test

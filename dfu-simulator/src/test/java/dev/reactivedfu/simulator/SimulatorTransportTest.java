@@ -76,10 +76,10 @@ class SimulatorTransportTest {
     @Test
     void with_a_baud_rate_a_send_completes_when_its_frame_has_left_the_host() {
         DfuConnection c = transport(SimulatorConfig.builder().baud(115_200).build()).open().block();
-        // 64 data bytes + opcode + END = 66 bytes (nothing to escape in zeros) = 5.729 ms at 115200 baud
+        // 64 data bytes + opcode + END = 66 bytes (nothing to escape in zeros) x 86 805 ns at 115200 baud
         StepVerifier.withVirtualTime(() -> c.send(new DfuRequest.Write(new byte[64])), () -> vts, Long.MAX_VALUE)
                 .expectSubscription()
-                .expectNoEvent(Duration.ofNanos(5_729_166))
+                .expectNoEvent(Duration.ofNanos(66 * 86_805 - 1))
                 .thenAwait(Duration.ofNanos(1))
                 .verifyComplete();
     }

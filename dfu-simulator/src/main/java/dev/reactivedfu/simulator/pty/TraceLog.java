@@ -8,12 +8,16 @@ import java.io.PrintWriter;
 import java.util.HexFormat;
 
 /**
- * A {@link FrameTrace} that writes one line per frame: time since the device started (its scheduler's clock),
- * direction, the bytes in hex, and the frame decoded; device events as lines starting with {@code #}.
+ * A {@link FrameTrace} that writes one line per frame: its model time in seconds since {@code originNanos} (a
+ * request when its last byte arrived, an answer when it went on the wire: see {@code SimulatedDevice}, "Time"),
+ * direction, the bytes in hex, the frame decoded, and in parentheses what became of it when it was not the normal
+ * (dropped because every RX buffer was held, and by what; lost because the transmitter was busy; a replay); device
+ * events as lines starting with {@code #}.
  *
  * <pre>
- *     0.012345 IN  06 02                    Select[type=DATA]
- *     0.012345 OUT 60 06 01 00 10 00 00 …   Select[maxSize=4096, offset=0, crc=0]
+ *     0.015194 IN  04                       Execute[]
+ *     0.015455 IN  09 02                    Ping[id=2]  (dropped: all 1 RX buffers held, the CPU is halted by flash for 189.748 ms more)
+ *     0.205258 OUT 60 04 01                 Ack[opCode=EXECUTE(0x04)]
  * </pre>
  */
 public final class TraceLog implements FrameTrace {

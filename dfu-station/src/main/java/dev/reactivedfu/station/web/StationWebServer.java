@@ -10,6 +10,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -60,6 +61,8 @@ public final class StationWebServer implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** Events one slow event-stream client may fall behind before its stream is ended (it reconnects). */
     static final int MAX_BACKLOG = 4096;
+    /** How often an event-stream client gets the latest progress of each socket at most. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofMillis(200);
 
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON = "application/json";
@@ -74,6 +77,7 @@ public final class StationWebServer implements AutoCloseable {
     private final StaticAssets assets;
     private final EventStream events;
     private final AtomicInteger streams = new AtomicInteger();
+    private final Sinks.One<Boolean> closing = Sinks.one();
     private final DisposableServer server;
 
     private StationWebServer(WebAddress address, StationFeed feed, PrometheusMeterRegistry registry,
@@ -81,7 +85,8 @@ public final class StationWebServer implements AutoCloseable {
         this.feed = feed;
         this.registry = registry;
         this.assets = StaticAssets.load();
-        this.events = new EventStream(feed, MAX_BACKLOG, heartbeat, Schedulers.parallel());
+        this.events = new EventStream(feed, MAX_BACKLOG, heartbeat, PROGRESS_INTERVAL, Schedulers.parallel(),
+                closing.asMono());
         Gauge.builder("dfu.web.event.streams", streams, AtomicInteger::get)
                 .description("Clients connected to the station's event stream")
                 .register(registry);
@@ -133,10 +138,11 @@ public final class StationWebServer implements AutoCloseable {
         return streams.get();
     }
 
-    /** Stops listening and closes every connection, event streams included. */
+    /** Ends every event stream, stops listening and closes every connection. */
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(5));
+        closing.tryEmitValue(true);
+        server.disposeNow(Duration.ofSeconds(10));
     }
 
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
@@ -193,10 +199,13 @@ public final class StationWebServer implements AutoCloseable {
                 res.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
                 return feed.boards(since).flatMap(json -> send(res, HttpResponseStatus.OK, JSON, json));
             case EVENTS:
-                return res.status(HttpResponseStatus.OK)
+                res.status(HttpResponseStatus.OK)
                         .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                        .sendString(events.frames()
+                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                if (req.method().equals(HttpMethod.HEAD)) { // the headers only: the stream never ends
+                    return res.send().then();
+                }
+                return res.sendString(events.frames()
                                 .doOnSubscribe(s -> streams.incrementAndGet())
                                 .doFinally(s -> streams.decrementAndGet()), StandardCharsets.UTF_8)
                         .then();

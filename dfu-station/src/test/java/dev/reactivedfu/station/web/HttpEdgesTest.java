@@ -30,6 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The HTTP edges of the station's web server, over real loopback connections. */
 class HttpEdgesTest {
 
+    private static final String STATE_UPDATING =
+            "{\"event\":\"socket_state\",\"socket\":\"s1\",\"port\":\"p1\",\"state\":\"updating\"}";
+    private static final String BOARD_DONE =
+            "{\"event\":\"board_done\",\"socket\":\"s1\",\"port\":\"p1\",\"result\":\"passed\"}";
+
     private final ScriptedFeed feed = new ScriptedFeed();
     private PrometheusMeterRegistry registry;
     private StationWebServer server;
@@ -73,6 +78,15 @@ class HttpEdgesTest {
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("text/html");
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void head_of_the_event_stream_answers_its_headers_and_ends() {
+        Http.Response r = Http.request(HttpMethod.HEAD, url, "/events", null);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/event-stream");
         assertThat(r.body()).isEmpty();
     }
 
@@ -168,17 +182,15 @@ class HttpEdgesTest {
         List<String> got = Http.events(url)
                 .doOnNext(e -> {
                     if (e.contains("station_summary")) { // the snapshot is in: now the live events
-                        feed.emit("{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":64}");
-                        feed.emit("{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":128}");
+                        feed.emit(STATE_UPDATING);
+                        feed.emit(BOARD_DONE);
                     }
                 })
                 .take(4)
                 .collectList()
                 .block(Duration.ofSeconds(20));
 
-        assertThat(got).containsExactly(feed.snapshot.get(0), feed.snapshot.get(1),
-                "{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":64}",
-                "{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":128}");
+        assertThat(got).containsExactly(feed.snapshot.get(0), feed.snapshot.get(1), STATE_UPDATING, BOARD_DONE);
     }
 
     @Test
@@ -192,14 +204,13 @@ class HttpEdgesTest {
         assertThat(Http.get(url, "/metrics").body()).contains("dfu_web_event_streams 0.0");
 
         List<String> next = Http.events(url).take(3)
-                .doOnSubscribe(s -> { })
                 .doOnNext(e -> {
                     if (e.contains("station_summary")) {
-                        feed.emit("{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":1}");
+                        feed.emit(STATE_UPDATING);
                     }
                 })
                 .collectList().block(Duration.ofSeconds(20));
-        assertThat(next).last().isEqualTo("{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":1}");
+        assertThat(next).last().isEqualTo(STATE_UPDATING);
     }
 
     @Test
@@ -218,7 +229,8 @@ class HttpEdgesTest {
         int clients = 50;
         int live = 20;
         List<String> expected = new java.util.ArrayList<>(feed.snapshot);
-        IntStream.range(0, live).forEach(i -> expected.add("{\"event\":\"progress\",\"socket\":\"s1\",\"bytes\":" + i + "}"));
+        IntStream.range(0, live).forEach(i -> expected.add(
+                "{\"event\":\"socket_state\",\"socket\":\"s" + i + "\",\"state\":\"updating\",\"board\":\"b" + i + "\"}"));
 
         Mono<List<List<String>>> all = Flux.range(0, clients)
                 .flatMap(i -> Http.events(url).take(expected.size()).collectList(), clients)
@@ -233,6 +245,49 @@ class HttpEdgesTest {
 
         assertThat(got).hasSize(clients).allSatisfy(events -> assertThat(events).isEqualTo(expected));
         Http.await("every stream to be let go", Duration.ofSeconds(10), () -> server.eventStreams() == 0);
+    }
+
+    @Test
+    void progress_is_coalesced_per_socket_and_never_shown_after_the_sockets_next_event() {
+        String s2 = "{\"event\":\"progress\",\"socket\":\"s2\",\"port\":\"p2\",\"bytes\":7}";
+        List<String> got = Http.events(url)
+                .doOnNext(e -> {
+                    if (e.contains("station_summary")) {
+                        for (int i = 1; i <= 1000; i++) {
+                            feed.emit("{\"event\":\"progress\",\"socket\":\"s1\",\"port\":\"p1\",\"bytes\":" + i + "}");
+                        }
+                        feed.emit(BOARD_DONE);
+                        feed.emit(s2);
+                    }
+                })
+                .skip(2)
+                .takeUntil(e -> e.contains("progress") && e.contains("\"s2\""))
+                .collectList()
+                .block(Duration.ofSeconds(20));
+
+        List<String> s1 = got.stream().filter(e -> e.contains("\"s1\"")).toList();
+        // the 1000 writes' progress came down to a few, the last one right before the board's result
+        assertThat(s1).hasSizeLessThan(10);
+        assertThat(s1).endsWith("{\"event\":\"progress\",\"socket\":\"s1\",\"port\":\"p1\",\"bytes\":1000}",
+                BOARD_DONE);
+        // the other socket's progress still arrived, on the next tick, though nothing followed it
+        assertThat(got).last().isEqualTo(s2);
+    }
+
+    @Test
+    void closing_the_server_ends_open_event_streams_at_once() {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable client = Http.events(url).subscribe(received::add);
+        Http.await("the client to connect", Duration.ofSeconds(10), () -> received.size() == 2);
+
+        long t0 = System.nanoTime();
+        server.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(5)); // not held until disposeNow's timeout by the stream
+        Http.await("the feed to be let go", Duration.ofSeconds(10), () -> feed.subscribers.get() == 0);
+        client.dispose();
+        server = StationWebServer.start(WebAddress.loopback(0), feed, PrometheusMeters.create(StationInfo.noPackage()));
     }
 
     @Test

@@ -1,12 +1,11 @@
-package dev.reactivedfu.metrics;
+package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.protocol.OpCode;
-import dev.reactivedfu.transfer.RetryReason;
-import dev.reactivedfu.transfer.UpdateSummary;
 
 /**
  * Where the transfer engine reports what it measures. Every method has a no-op default, so {@link #noop()} is the
- * whole implementation for users without a registry; {@link MicrometerDfuMetrics} records Micrometer meters.
+ * whole implementation for users without a registry; {@link dev.reactivedfu.metrics.MicrometerDfuMetrics}
+ * records Micrometer meters.
  *
  * <p>Methods are called from the update's own steps, one at a time per update, from whichever thread runs it;
  * implementations shared by many updates must be thread-safe.
@@ -20,7 +19,7 @@ public interface DfuMetrics {
 
     /** Records nothing. */
     static DfuMetrics noop() {
-        return NoopDfuMetrics.INSTANCE;
+        return NoopMetrics.INSTANCE;
     }
 
     /** Something is tried again on {@code device} because of {@code reason}. */

@@ -1,0 +1,132 @@
+package dev.reactivedfu.transfer;
+
+import dev.reactivedfu.error.DfuException;
+import dev.reactivedfu.error.DfuTimeoutException;
+import dev.reactivedfu.error.RetriesExhaustedException;
+import dev.reactivedfu.protocol.ObjectType;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every retry budget of one update in one type, keyed by scope, image, object type and index
+ * ({@link DfuOptions.Retries}), and the only place retry metrics are recorded. Budgets count attempts in a row
+ * without progress: verified progress ({@link #progressed()}) refills them, so an update fails for a bad line only
+ * after that many attempts without progress, never because a long image met many isolated faults. Not thread-safe:
+ * used by the update's serial steps (the total is atomic, read by a cancelling thread).
+ */
+final class RetryBudgets {
+
+    /** Where a retry happens. */
+    enum Scope {
+        /** One object on the same connection. */
+        OBJECT,
+        /** One image, with a new connection or from its command object. */
+        IMAGE,
+        /** The whole update. */
+        DEVICE
+    }
+
+    /** One budget's key; {@code type} and {@code index} are {@code null}/-1 above the object scope. */
+    record Key(Scope scope, int image, ObjectType type, int index) {
+    }
+
+    /** What to do about a fault. */
+    sealed interface Decision {
+        /** Retry after {@code backoff}; this is attempt {@code attempt} of its scope in a row. */
+        record Retry(int attempt, Duration backoff) implements Decision {
+        }
+
+        /** The object's budget is spent: retry the image with a new connection. */
+        record Escalate() implements Decision {
+        }
+
+        /** A budget is spent: fail with {@code error}. */
+        record Exhausted(DfuException error) implements Decision {
+        }
+    }
+
+    private static final Key DEVICE = new Key(Scope.DEVICE, -1, null, -1);
+
+    private final DfuOptions.Retries limits;
+    private final DfuMetrics metrics;
+    private final String port;
+    private final Map<Key, Integer> inARow = new HashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+
+    RetryBudgets(DfuOptions.Retries limits, DfuMetrics metrics, String port) {
+        this.limits = limits;
+        this.metrics = metrics;
+        this.port = port;
+    }
+
+    /** A line fault on object {@code index} of {@code type}: retry it on this connection, or escalate. */
+    Decision object(int image, ObjectType type, int index, RetryReason reason, DfuException cause) {
+        Key key = new Key(Scope.OBJECT, image, type, index);
+        int n = inARow.getOrDefault(key, 0) + 1;
+        if (n > limits.perObject()) {
+            return new Decision.Escalate();
+        }
+        DfuException exhausted = spendDevice(reason, cause);
+        if (exhausted != null) {
+            return new Decision.Exhausted(exhausted);
+        }
+        inARow.put(key, n);
+        return new Decision.Retry(n, limits.backoff(n));
+    }
+
+    /** A fault of image {@code image} (named {@code name}): retry it with a new connection or from its start. */
+    Decision image(int image, String name, RetryReason reason, DfuException cause) {
+        Key key = new Key(Scope.IMAGE, image, null, -1);
+        int n = inARow.getOrDefault(key, 0) + 1;
+        if (n > limits.perImage()) {
+            return new Decision.Exhausted(new RetriesExhaustedException(name + " image", n, cause));
+        }
+        DfuException exhausted = spendDevice(reason, cause);
+        if (exhausted != null) {
+            return new Decision.Exhausted(exhausted);
+        }
+        inARow.put(key, n);
+        return new Decision.Retry(n, limits.backoff(n));
+    }
+
+    /** A new connection: the object budgets start afresh. */
+    void newConnection() {
+        inARow.keySet().removeIf(k -> k.scope() == Scope.OBJECT);
+    }
+
+    /** Verified progress: every budget is full again. */
+    void progressed() {
+        inARow.clear();
+    }
+
+    /** The device's progress did not verify on resume and its object is re-created (not a retry). */
+    void staleObject() {
+        metrics.crcMismatch(port);
+    }
+
+    /** Retries of this update so far. */
+    int total() {
+        return total.get();
+    }
+
+    private DfuException spendDevice(RetryReason reason, DfuException cause) {
+        int n = inARow.getOrDefault(DEVICE, 0);
+        if (n >= limits.perDevice()) {
+            return new RetriesExhaustedException("update of " + port, total.get() + 1L, cause);
+        }
+        inARow.put(DEVICE, n + 1);
+        total.incrementAndGet();
+        metrics.retried(port, reason);
+        if (reason == RetryReason.CRC_MISMATCH || reason == RetryReason.PRN_MISMATCH
+                || reason == RetryReason.STALE_PROGRESS) {
+            metrics.crcMismatch(port);
+        }
+        if (cause instanceof DfuTimeoutException t) {
+            metrics.timeout(port, t.opCode());
+        }
+        return null;
+    }
+}
