@@ -1,11 +1,11 @@
 package dev.reactivedfu.cli;
 
-import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.archive.DfuPackage;
 import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.EventRenderer;
 import dev.reactivedfu.simulator.SimulatedDevice;
 import dev.reactivedfu.simulator.SimulatorConfig;

@@ -4,6 +4,12 @@ import dev.reactivedfu.archive.DfuPackage;
 import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.cli.render.EventRenderer;
+import dev.reactivedfu.cli.render.JsonLinesRenderer;
+import dev.reactivedfu.error.TransportClosedException;
+import dev.reactivedfu.netty.serial.PortLock;
+import dev.reactivedfu.netty.serial.SerialPortException;
+import dev.reactivedfu.station.FrameTracing;
+import dev.reactivedfu.transfer.DfuTransport;
 import dev.reactivedfu.netty.transport.NettyDfuTransport;
 import dev.reactivedfu.netty.transport.PortSelector;
 import dev.reactivedfu.netty.transport.ResetSequence;
@@ -19,7 +25,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +121,12 @@ public final class FlashCommand implements Callable<Integer> {
             description = "With --metrics: keep serving S seconds after the update, so a scrape sees its final counts.")
     long metricsLingerSeconds;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write every frame both ways, decoded, with timestamps, to FILE (what support asks for first).")
+    Path trace;
+
+    private PrintWriter traceOut;
+
     @Parameters(paramLabel = "PACKAGE", description = "DFU package (.zip) made by nrfutil pkg generate.")
     Path packageFile;
 
@@ -136,13 +152,51 @@ public final class FlashCommand implements Callable<Integer> {
         if (pkg.isEmpty()) {
             return ExitCodes.INVALID_PACKAGE;
         }
+        // the port is this command's alone while it runs: a station or another dfu flash on it fails at once
+        PortLock lease = null;
+        if (port.path != null) {
+            try {
+                lease = PortLock.lease(port.path);
+            } catch (SerialPortException e) {
+                if (json) {
+                    out.println(JsonLinesRenderer.failedBeforeStart(
+                            new TransportClosedException(port.path, e.getMessage(), e)));
+                    out.flush();
+                }
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return ExitCodes.PORT_ERROR;
+            }
+        }
         EventRenderer renderer = EventRenderer.choose(json, System.console() != null, out);
         try (MetricsExport export = MetricsExport.forFlash(spec.commandLine(), metrics, packageFile, err)) {
             int exit = new UpdateRunner(export.client())
-                    .run(NettyDfuTransport.serial(transportOptions()), pkg.get(), options(), renderer, err, resumeHint());
+                    .run(transport(), pkg.get(), options(), renderer, err, resumeHint());
             export.linger(metricsLingerSeconds, err);
             return exit;
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
+            if (traceOut != null) {
+                traceOut.close();
+            }
         }
+    }
+
+    /** The port's transport, traced to {@code --trace FILE} when given. */
+    private DfuTransport transport() {
+        DfuTransport t = NettyDfuTransport.serial(transportOptions());
+        if (trace == null) {
+            return t;
+        }
+        try {
+            traceOut = new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--trace " + trace + ": cannot write: " + e.getMessage());
+        }
+        return new FrameTracing(t, traceOut, Clock.systemUTC());
     }
 
     SerialTransportOptions transportOptions() {

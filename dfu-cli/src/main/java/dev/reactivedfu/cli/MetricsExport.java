@@ -2,6 +2,7 @@ package dev.reactivedfu.cli;
 
 import dev.reactivedfu.metrics.MicrometerDfuMetrics;
 import dev.reactivedfu.simulator.SimulatedDevice;
+import dev.reactivedfu.station.Station;
 import dev.reactivedfu.station.web.PrometheusMeters;
 import dev.reactivedfu.station.web.SimulatorMeters;
 import dev.reactivedfu.station.web.StationFeed;
@@ -20,18 +21,63 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code --metrics HOST:PORT} of {@code dfu flash} and {@code dfu simulate}: a Prometheus endpoint
- * ({@code /metrics}, {@code /healthz}) for the one board this process drives or simulates, served while it runs.
- * Without the option it does nothing and the update records no metrics.
+ * The web server of the commands: {@code --metrics HOST:PORT} of {@code dfu flash} and {@code dfu simulate}, a
+ * Prometheus endpoint ({@code /metrics}, {@code /healthz}) for the one board this process drives or simulates, and
+ * {@code --http HOST:PORT} of {@code dfu station}, the station page with its events, records and metrics. Served while
+ * the command runs; without the option nothing is served and nothing is measured.
  */
 final class MetricsExport implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final StationWebServer server;
+    private final WebAddress pending;
+    private final CommandLine cl;
 
     private MetricsExport(PrometheusMeterRegistry registry, StationWebServer server) {
+        this(registry, server, null, null);
+    }
+
+    private MetricsExport(PrometheusMeterRegistry registry, StationWebServer server, WebAddress pending,
+                          CommandLine cl) {
         this.registry = registry;
         this.server = server;
+        this.pending = pending;
+        this.cl = cl;
+    }
+
+    /** Nothing served. */
+    static MetricsExport none() {
+        return new MetricsExport(null, null);
+    }
+
+    /**
+     * For {@code dfu station --http}: sets a Prometheus registry on {@code station} (with {@code dfu_station_info}
+     * for {@code packageZip}); {@link #serve(Station, PrintWriter)} then starts the server once the station is built.
+     */
+    static MetricsExport forStation(CommandLine cl, String address, byte[] packageZip, Station.Builder station) {
+        if (address == null) {
+            return none();
+        }
+        WebAddress where = parse(cl, "--http", address);
+        PrometheusMeterRegistry registry = PrometheusMeters.create(StationInfo.of(packageZip));
+        station.meterRegistry(registry);
+        return new MetricsExport(registry, null, where, cl);
+    }
+
+    /** Starts serving {@code station}'s page, events, records and metrics; returns what to close. */
+    MetricsExport serve(Station station, PrintWriter err) {
+        if (pending == null) {
+            return this;
+        }
+        try {
+            StationWebServer web = StationWebServer.start(pending,
+                    StationFeed.of(station::jsonEvents, station::jsonSnapshot, station::boardsJson), registry);
+            err.println("station page: " + web.url() + "/ (metrics: " + web.url() + "/metrics)");
+            err.flush();
+            return new MetricsExport(registry, web);
+        } catch (WebServerException e) {
+            throw new CommandLine.ParameterException(cl, "--http: " + e.getMessage());
+        }
     }
 
     /** For {@code dfu flash}: the engine's meters, and {@code dfu_station_info} with the hash of {@code pkg}. */
@@ -61,12 +107,7 @@ final class MetricsExport implements AutoCloseable {
 
     private static MetricsExport start(CommandLine cl, String address, PrometheusMeterRegistry registry,
                                        PrintWriter err) {
-        WebAddress where;
-        try {
-            where = WebAddress.parse(address);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--metrics " + address + ": " + e.getMessage());
-        }
+        WebAddress where = parse(cl, "--metrics", address);
         try {
             StationWebServer server = StationWebServer.start(where, StationFeed.none(), registry);
             err.println("metrics: " + server.url() + "/metrics");
@@ -74,6 +115,14 @@ final class MetricsExport implements AutoCloseable {
             return new MetricsExport(registry, server);
         } catch (WebServerException e) {
             throw new CommandLine.ParameterException(cl, "--metrics: " + e.getMessage());
+        }
+    }
+
+    private static WebAddress parse(CommandLine cl, String option, String address) {
+        try {
+            return WebAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, option + " " + address + ": " + e.getMessage());
         }
     }
 

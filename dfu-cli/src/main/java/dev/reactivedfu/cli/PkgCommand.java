@@ -2,10 +2,9 @@ package dev.reactivedfu.cli;
 
 import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.DfuPackageWriter;
-import dev.reactivedfu.archive.FirmwareFiles;
 import dev.reactivedfu.archive.PackageValidation;
 import dev.reactivedfu.archive.PublicKeys;
-import dev.reactivedfu.archive.SigningKeys;
+import dev.reactivedfu.archive.keys.SigningKey;
 import dev.reactivedfu.cli.pkg.GenerateOptions;
 import dev.reactivedfu.cli.pkg.PackageJson;
 import dev.reactivedfu.cli.pkg.PackageText;
@@ -201,12 +200,12 @@ public final class PkgCommand implements Runnable {
             options.warnings().forEach(w -> err.println("warning: " + w));
             try {
                 DfuPackageWriter.Spec packageSpec = new DfuPackageWriter.Spec(
-                        Optional.ofNullable(application).map(FirmwareFiles::read),
-                        Optional.ofNullable(bootloader).map(FirmwareFiles::read),
-                        Optional.ofNullable(softdevice).map(FirmwareFiles::read),
+                        Optional.ofNullable(application).map(f -> DfuPackageWriter.Firmware.read(f, false)),
+                        Optional.ofNullable(bootloader).map(f -> DfuPackageWriter.Firmware.read(f, false)),
+                        Optional.ofNullable(softdevice).map(f -> DfuPackageWriter.Firmware.read(f, true)),
                         options.applicationVersion(), options.bootloaderVersion(), options.hwVersion(),
                         options.sdReq(), options.sdId(), options.sdBootValidation(), options.appBootValidation(),
-                        debugMode, Optional.ofNullable(keyFile).map(SigningKeys::read));
+                        debugMode, Optional.ofNullable(keyFile).map(SigningKey::read));
                 DfuPackageWriter.Generated generated = DfuPackageWriter.generate(packageSpec);
                 generated.write(output, time());
                 out.println("Zip created at " + output);

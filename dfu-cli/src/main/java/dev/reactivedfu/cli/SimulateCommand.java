@@ -2,6 +2,7 @@ package dev.reactivedfu.cli;
 
 import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.simulator.Fault;
+import dev.reactivedfu.simulator.FlashFile;
 import dev.reactivedfu.simulator.MemoryLayout;
 import dev.reactivedfu.simulator.SimulatedDevice;
 import dev.reactivedfu.simulator.SimulatorConfig;
@@ -15,10 +16,8 @@ import reactor.core.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -256,12 +255,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 err.println("error: " + flash + " holds no valid application");
                 return ExitCodes.DEVICE_ERROR;
             }
-            writeAtomically(dumpApp, app.get());
+            FlashFile.writeAtomically(dumpApp, app.get());
             err.println("wrote the application (" + app.get().length + " bytes) to " + dumpApp);
         }
         if (dumpBank1 != null) {
             byte[] bank1 = device.bank1();
-            writeAtomically(dumpBank1, bank1);
+            FlashFile.writeAtomically(dumpBank1, bank1);
             err.println("wrote the receiving bank (" + bank1.length + " bytes) to " + dumpBank1);
         }
         return ExitCodes.OK;
@@ -275,10 +274,10 @@ public final class SimulateCommand implements Callable<Integer> {
             traceOut = new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
             device.trace(new TraceLog(traceOut, device.scheduler().now(TimeUnit.NANOSECONDS)));
         }
-        FlashSaver saver = flash == null ? null : new FlashSaver(device, flash);
-        if (saver != null) {
-            saver.save(); // the file exists (and is a valid image) from the start
-            device.onReset(saver::saveQuietly);
+        FlashFile flashFile = flash == null ? null : new FlashFile(device, flash);
+        if (flashFile != null) {
+            flashFile.save(); // the file exists (and is a valid image) from the start
+            device.onReset(flashFile::saveQuietly);
         }
         SocatPty socat;
         try {
@@ -297,8 +296,8 @@ public final class SimulateCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             export.close();
             socat.close();
-            if (saver != null) {
-                saver.saveQuietly();
+            if (flashFile != null) {
+                flashFile.close();
             }
         }, "dfu-simulate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -310,8 +309,8 @@ public final class SimulateCommand implements Callable<Integer> {
         err.flush();
         try {
             while (!socat.awaitExit(Duration.ofMillis(500))) {
-                if (saver != null) {
-                    saver.saveIfChanged();
+                if (flashFile != null) {
+                    flashFile.saveIfChanged();
                 }
             }
             if (socat.exitCode() == 128 + 2 || socat.exitCode() == 128 + 15) {
@@ -326,8 +325,8 @@ public final class SimulateCommand implements Callable<Integer> {
         } finally {
             export.close();
             socat.close();
-            if (saver != null) {
-                saver.saveQuietly();
+            if (flashFile != null) {
+                flashFile.close();
             }
             if (traceOut != null) {
                 device.trace(null);
@@ -337,54 +336,6 @@ public final class SimulateCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it does the same
-            }
-        }
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid()
-                + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Writes the device's flash to its file whenever it changed (temp file + rename: never a torn image). */
-    private static final class FlashSaver {
-        private final SimulatedDevice device;
-        private final Path file;
-        private long savedGeneration = -1;
-
-        FlashSaver(SimulatedDevice device, Path file) {
-            this.device = device;
-            this.file = file;
-        }
-
-        synchronized void save() throws IOException {
-            long generation = device.flashGeneration();
-            writeAtomically(file, device.flashImage());
-            savedGeneration = generation;
-        }
-
-        synchronized void saveIfChanged() {
-            if (device.flashGeneration() != savedGeneration) {
-                saveQuietly();
-            }
-        }
-
-        synchronized void saveQuietly() {
-            try {
-                save();
-            } catch (IOException e) {
-                System.err.println("warning: could not save the flash to " + file + ": " + e.getMessage());
             }
         }
     }

@@ -5,7 +5,10 @@ import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.FirmwareImage;
 import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.cli.render.StationView;
+import dev.reactivedfu.netty.serial.PortLock;
+import dev.reactivedfu.netty.serial.SerialPortException;
 import dev.reactivedfu.netty.transport.DfuEventLoops;
 import dev.reactivedfu.netty.transport.SerialSettings;
 import dev.reactivedfu.protocol.OpCode;
@@ -39,8 +42,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,6 +139,11 @@ public final class StationCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "N", description = "PRN notifications' worth of writes in flight.")
     Integer window;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve the station page, its events, records and Prometheus metrics at http://HOST:PORT/ "
+                    + "(PORT alone: 127.0.0.1 only).")
+    String http;
+
     @Option(names = "--poll-ms", paramLabel = "MS", description = "How often an idle socket pings for a board (default 250).")
     Integer pollMs;
 
@@ -224,10 +230,28 @@ public final class StationCommand implements Callable<Integer> {
             }
         }
 
+        // every port is the station's alone for as long as it runs, between updates too
+        List<PortLock> leases = new ArrayList<>();
+        if (floor == null) {
+            for (StationSocket s : sockets) {
+                if (s.port().startsWith("usb-serial:")) {
+                    continue; // its path is only known when the board is there; the channel locks it when open
+                }
+                try {
+                    leases.add(PortLock.lease(s.port()));
+                } catch (SerialPortException e) {
+                    leases.forEach(PortLock::close);
+                    err.println("error: " + e.getMessage());
+                    err.flush();
+                    return ExitCodes.PORT_ERROR;
+                }
+            }
+        }
         String url = db != null ? db : cfg.db() != null ? cfg.db() : RecordStore.defaultUrl();
         Map<String, PrintWriter> traces = new HashMap<>();
         RecordStore store = null;
         StationView view = null;
+        MetricsExport web = MetricsExport.none();
         try {
             store = RecordStore.open(url);
             if (traceDir != null) {
@@ -254,7 +278,9 @@ public final class StationCommand implements Callable<Integer> {
             if (floor != null) {
                 b.companion(floor::operate);
             }
+            MetricsExport http = MetricsExport.forStation(spec.commandLine(), this.http, zip[0], b);
             Station station = b.build();
+            web = http.serve(station, err);
             view = StationView.choose(json, System.console() != null, out);
             return run(station, view, floor, pkg, out, err);
         } catch (RecordStoreException e) {
@@ -266,6 +292,7 @@ public final class StationCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.USAGE;
         } finally {
+            web.close();
             if (view != null) {
                 view.close();
             }
@@ -276,6 +303,7 @@ public final class StationCommand implements Callable<Integer> {
                 floor.dispose();
             }
             traces.values().forEach(PrintWriter::close);
+            leases.forEach(PortLock::close);
         }
     }
 
@@ -429,11 +457,7 @@ public final class StationCommand implements Callable<Integer> {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 
     private static byte[] resource(String name) {

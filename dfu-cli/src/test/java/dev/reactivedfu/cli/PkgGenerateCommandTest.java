@@ -320,7 +320,7 @@ class PkgGenerateCommandTest {
                 out());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
-        assertThat(run.errLines()).singleElement().asString().startsWith("error: " + key).contains("not on P-256");
+        assertThat(run.errLines()).singleElement().asString().startsWith("error: " + key).contains("not P-256");
         assertThat(Path.of(out())).doesNotExist();
     }
 

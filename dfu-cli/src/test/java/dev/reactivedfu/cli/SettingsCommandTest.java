@@ -89,6 +89,39 @@ class SettingsCommandTest {
     }
 
     @Test
+    void a_generated_file_programmed_beside_the_application_boots_it_on_the_simulator() {
+        Path app = reference(dir, "app_12k.hex");
+        Path key = reference(dir, "ref_private.pem");
+        Path out = dir.resolve("settings.hex");
+        CliRun run = CliRun.dfu("settings", "generate", "--family", "NRF52840", "--application", app.toString(),
+                "--application-version", "3", "--bootloader-version", "2", "--bl-settings-version", "2",
+                "--app-boot-validation", "VALIDATE_ECDSA_P256_SHA256", "--key-file", key.toString(), out.toString());
+        assertThat(run.exit()).isZero();
+        // program both hex files into an erased 1 MiB flash, as nrfjprog --program would
+        byte[] image = new byte[dev.reactivedfu.simulator.MemoryLayout.FLASH_SIZE];
+        Arrays.fill(image, (byte) 0xFF);
+        for (IntelHex hex : List.of(IntelHexReader.read(app), IntelHexReader.read(out))) {
+            for (IntelHex.Segment s : hex.segments()) {
+                System.arraycopy(s.data(), 0, image, (int) s.address(), s.data().length);
+            }
+        }
+        var withKey = dev.reactivedfu.simulator.SimulatorConfig.builder()
+                .publicKey(SigningKey.read(key).publicKey()).build();
+        var otherKey = dev.reactivedfu.simulator.SimulatorConfig.builder()
+                .publicKey(SigningKey.generate(new java.security.SecureRandom()).publicKey()).build();
+
+        var good = new dev.reactivedfu.simulator.SimulatedBootloader(withKey,
+                new dev.reactivedfu.simulator.Flash(image));
+        var wrongKey = new dev.reactivedfu.simulator.SimulatedBootloader(otherKey,
+                new dev.reactivedfu.simulator.Flash(image));
+
+        assertThat(good.boot(false, false).mode()).isEqualTo(dev.reactivedfu.simulator.SimulatedBootloader.Mode.APPLICATION);
+        assertThat(good.application()).hasValueSatisfying(a -> assertThat(a)
+                .isEqualTo(IntelHexReader.read(app).toBinary(4)));
+        assertThat(wrongKey.boot(false, false).mode()).isEqualTo(dev.reactivedfu.simulator.SimulatedBootloader.Mode.DFU);
+    }
+
+    @Test
     void custom_addresses_move_both_pages() {
         Path out = dir.resolve("moved.hex");
 

@@ -157,6 +157,21 @@ class StationCommandTest {
     }
 
     @Test
+    void trace_dir_gets_one_file_per_socket_with_every_frame_both_ways_decoded() throws Exception {
+        Path traces = dir.resolve("traces");
+        CliRun run = CliRun.dfu("station", "--simulate", "2", "--once", "--trace", traces.toString(), "--db", db());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+        for (String socket : List.of("sim1", "sim2")) {
+            String trace = Files.readString(traces.resolve(socket + ".trace"));
+            assertThat(trace).contains("connection open").contains("OUT 09 ").contains("IN  60 09 01 ")
+                    .contains("Write[64 bytes]").contains("OUT 04").contains("IN  60 04 01");
+            assertThat(trace.lines().filter(l -> l.contains(" OUT ")).findFirst().orElseThrow())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z +\\d+\\.\\d{6} OUT .*");
+        }
+    }
+
+    @Test
     void without_sockets_the_station_says_how_to_give_them() {
         CliRun run = CliRun.dfu("station", "--once", "--db", db());
 

@@ -1,9 +1,10 @@
 package dev.reactivedfu.archive;
 
+import dev.reactivedfu.archive.hex.FirmwareFiles;
+import dev.reactivedfu.archive.keys.SigningKey;
 import dev.reactivedfu.archive.proto.DfuCc;
 
 import java.nio.file.Path;
-import java.security.interfaces.ECPrivateKey;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,24 @@ public final class DfuPackageWriter {
         public byte[] bin() {
             return bin.clone();
         }
+
+        /**
+         * Reads a {@code pkg generate} input, the one place inputs are read: an Intel HEX file ({@code .hex}) through
+         * {@link FirmwareFiles} (a SoftDevice's without the MBR), any other file as the raw image; padded with 0xFF
+         * to a multiple of 4 bytes as nrfutil pads every image; named after the file, ".hex" replaced by ".bin".
+         *
+         * @throws dev.reactivedfu.error.PackageException {@code IO} when missing or unreadable, {@code HEX} when a
+         *                                                hex file is malformed (the line named) or holds no data
+         */
+        public static Firmware read(Path file, boolean softDevice) {
+            byte[] image = softDevice && FirmwareFiles.isHex(file) ? FirmwareFiles.softDevice(file)
+                    : FirmwareFiles.image(file);
+            int length = (image.length + 3) / 4 * 4;
+            byte[] padded = java.util.Arrays.copyOf(image, length);
+            java.util.Arrays.fill(padded, image.length, length, (byte) 0xFF);
+            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            return new Firmware(name.replace(".hex", ".bin"), padded);
+        }
     }
 
     /**
@@ -75,7 +94,7 @@ public final class DfuPackageWriter {
     public record Spec(Optional<Firmware> application, Optional<Firmware> bootloader, Optional<Firmware> softdevice,
                        Optional<Long> applicationVersion, Optional<Long> bootloaderVersion, long hwVersion,
                        List<Integer> sdReq, List<Integer> sdId, DfuCc.ValidationType sdBootValidation,
-                       DfuCc.ValidationType appBootValidation, boolean debug, Optional<ECPrivateKey> key) {
+                       DfuCc.ValidationType appBootValidation, boolean debug, Optional<SigningKey> key) {
         public Spec {
             sdReq = List.copyOf(sdReq);
             sdId = List.copyOf(sdId);
@@ -217,9 +236,9 @@ public final class DfuPackageWriter {
     }
 
     private static InitPacketBuilder.BootValidation validation(DfuCc.ValidationType type, byte[] part,
-                                                               Optional<ECPrivateKey> key) {
+                                                               Optional<SigningKey> key) {
         byte[] bytes = type == DfuCc.ValidationType.VALIDATE_ECDSA_P256_SHA256
-                ? InitPacketSignature.sign(key.orElseThrow(), part) : new byte[0];
+                ? key.orElseThrow().sign(part) : new byte[0];
         return new InitPacketBuilder.BootValidation(type, bytes);
     }
 }

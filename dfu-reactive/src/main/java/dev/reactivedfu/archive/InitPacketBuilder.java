@@ -1,9 +1,9 @@
 package dev.reactivedfu.archive;
 
 import com.google.protobuf.ByteString;
+import dev.reactivedfu.archive.keys.SigningKey;
 import dev.reactivedfu.archive.proto.DfuCc;
 
-import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,13 +90,13 @@ public record InitPacketBuilder(DfuCc.FwType type, long fwVersion, long hwVersio
      * The {@code .dat}: a plain {@code command}, or, with a key, a {@code signed_command} whose ECDSA P-256 signature
      * covers the serialized InitCommand.
      */
-    public byte[] dat(Optional<ECPrivateKey> key) {
+    public byte[] dat(Optional<SigningKey> key) {
         DfuCc.InitCommand init = initCommand();
         DfuCc.Command command = DfuCc.Command.newBuilder().setOpCode(DfuCc.OpCode.INIT).setInit(init).build();
         if (key.isEmpty()) {
             return DfuCc.Packet.newBuilder().setCommand(command).build().toByteArray();
         }
-        byte[] signature = InitPacketSignature.sign(key.get(), init.toByteArray());
+        byte[] signature = key.get().sign(init.toByteArray());
         return DfuCc.Packet.newBuilder().setSignedCommand(DfuCc.SignedCommand.newBuilder()
                         .setCommand(command)
                         .setSignatureType(DfuCc.SignatureType.ECDSA_P256_SHA256)

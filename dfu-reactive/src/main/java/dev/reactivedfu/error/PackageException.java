@@ -48,7 +48,7 @@ public final class PackageException extends DfuException {
             case SIGNATURE_INVALID -> "check that the key is the one the package was signed with";
             case KEY -> "pass a P-256 key: a private key PEM to sign, a public key (PEM or nrfutil's hex form) to verify";
             case UNSIGNED -> "sign the package (nrfutil pkg generate --key-file)";
-            case IO -> "check that the file exists and is readable";
+            case IO -> "check the path: an input must exist and be readable, an output's directory must exist and be writable";
             case NONSTANDARD_INIT_PACKET -> "do not flash it: the init packet may have been altered after signing; "
                     + "rebuild the package with nrfutil pkg generate";
             case HEX -> "check that the file is an Intel HEX file as the compiler wrote it";

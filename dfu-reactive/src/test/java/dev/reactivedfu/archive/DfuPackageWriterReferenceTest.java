@@ -29,7 +29,7 @@ class DfuPackageWriterReferenceTest {
     Path dir;
 
     private DfuPackageWriter.Firmware app12k() {
-        return FirmwareFiles.read(ref("app_12k.hex", dir));
+        return DfuPackageWriter.Firmware.read(ref("app_12k.hex", dir), false);
     }
 
     /** Copies reference file {@code name} into {@code dir}. */
@@ -56,7 +56,7 @@ class DfuPackageWriterReferenceTest {
         Path key = ref("ref_private.pem", dir);
         return new DfuPackageWriter.Spec(Optional.of(app12k()), Optional.empty(), Optional.empty(), Optional.of(3L),
                 Optional.empty(), 52, List.of(0xCA, 0x0100), List.of(), DfuCc.ValidationType.VALIDATE_GENERATED_CRC,
-                DfuCc.ValidationType.VALIDATE_SHA256, false, Optional.of(SigningKeys.read(key)));
+                DfuCc.ValidationType.VALIDATE_SHA256, false, Optional.of(dev.reactivedfu.archive.keys.SigningKey.read(key)));
     }
 
     @Test

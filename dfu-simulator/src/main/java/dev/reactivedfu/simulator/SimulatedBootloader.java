@@ -86,6 +86,8 @@ public final class SimulatedBootloader {
     private final SimulatorConfig config;
     private final Flash flash;
     private Settings settings;
+    /** Nordic-format settings the board booted from, until it saves its own (issue 13). */
+    private Optional<FactorySettings> factorySettings = Optional.empty();
 
     private int currentObject = OBJECT_INVALID;
     private int prnTarget;
@@ -161,8 +163,11 @@ public final class SimulatedBootloader {
 
     private Optional<Settings> load() {
         Optional<Settings> main = Settings.decode(flash.read(MemoryLayout.SETTINGS_PAGE, MemoryLayout.PAGE_SIZE));
-        return main.isPresent() ? main
+        Optional<Settings> own = main.isPresent() ? main
                 : Settings.decode(flash.read(MemoryLayout.SETTINGS_BACKUP_PAGE, MemoryLayout.PAGE_SIZE));
+        // a page in Nordic's layout (dfu/nrfutil settings generate, programmed by a factory) when there is none of ours
+        factorySettings = own.isPresent() ? Optional.empty() : FactorySettings.read(flash);
+        return own.isPresent() ? own : factorySettings.map(f -> f.toSettings(config));
     }
 
     private void restoreInit() {
@@ -185,6 +190,9 @@ public final class SimulatedBootloader {
     }
 
     private boolean applicationValid() {
+        if (factorySettings.isPresent()) {
+            return factorySettings.get().applicationBoots(flash, config);
+        }
         Settings.Bank b0 = settings.bank0();
         if (b0.code() != Settings.BankCode.VALID_APP || b0.imageSize() <= 0
                 || settings.applicationStart() + b0.imageSize() > MemoryLayout.APP_REGION_END) {

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * the previous connection fails with {@link TransportClosedException}. A device reset keeps the connection open on the
  * UART profile (the line stays, nothing is answered while the board reboots) and closes it with
  * {@link TransportClosedException} on the USB CDC profile (the port vanishes). Sends complete when the bytes have
- * left the host: at once without timing, after their wire time with {@link SimulatorConfig#baud()}.
+ * left the host: at once without timing, after their wire time with {@link SimulatorConfig#baud()} (counted as if
+ * the line were never held: while flow control holds it, later sends wait in the line's queue, as in an OS buffer).
+ * Each send's time on the device's clock is its send time in the device's model time.
  */
 public final class SimulatorTransport implements DfuTransport {
 

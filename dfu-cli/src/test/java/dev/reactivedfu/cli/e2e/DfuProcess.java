@@ -149,6 +149,39 @@ final class DfuProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as a user stops {@code dfu simulate}, and waits for the process to end by itself; fails with its
+     * threads (where it hangs) and output when it does not, instead of SIGKILLing it and letting a later assertion on
+     * what it should have saved (a flash file) fail without a clue.
+     */
+    void stopCleanly(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        String threads = threadDump();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("dfu " + String.join(" ", args) + " did not stop within " + timeout
+                + " of SIGTERM\nthreads:\n" + threads + "\nstdout:\n" + output() + "\nstderr:\n" + stderr());
+    }
+
+    private String threadDump() throws InterruptedException {
+        try {
+            Path out = Files.createTempFile(stderr.getParent(), "threads-", ".txt");
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+            return Files.readString(out);
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
     long pid() {
         return process.pid();
     }
@@ -170,8 +203,10 @@ final class DfuProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            // the command stops its own children (dfu simulate its socat) on SIGTERM; only leftovers are killed
+            List<ProcessHandle> children = process.descendants().toList();
             stop();
+            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -29,6 +29,8 @@ class FlashOverPtyTest {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration RUN = Duration.ofSeconds(180);
+    /** How long dfu simulate may take to save its flash and end after SIGTERM (it takes well under a second). */
+    private static final Duration STOP = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -73,6 +75,7 @@ class FlashOverPtyTest {
                 assertThat(summary.get("result").asText()).isEqualTo("ok");
                 assertThat(summary.get("bytes_sent").asLong()).isGreaterThanOrEqualTo(totalSize(pkg));
             }
+            sim.stopCleanly(STOP);
         }
         assertThat(dumpApp(flash)).isEqualTo(application(pkg));
     }
@@ -99,6 +102,7 @@ class FlashOverPtyTest {
              DfuProcess host = DfuProcess.start(dir, st.flashArgs())) {
             int exit = host.awaitExit(RUN);
             assertThat(exit).as(host.output() + host.stderr()).isEqualTo(ExitCodes.OK);
+            sim.stopCleanly(STOP);
         }
         assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }
@@ -114,6 +118,7 @@ class FlashOverPtyTest {
                 host.kill();
             }
             rerunResumes(st);
+            sim.stopCleanly(STOP);
         }
         assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }
@@ -135,6 +140,7 @@ class FlashOverPtyTest {
                 assertThat(summary.get("resume").asText()).startsWith("dfu flash --port " + st.pty());
             }
             rerunResumes(st);
+            sim.stopCleanly(STOP);
         }
         assertThat(dumpApp(st.flash())).isEqualTo(application(st.pkg()));
     }

@@ -117,6 +117,43 @@ class StationOverPtyTest {
         assertThat(dumpApp(flash)).isEqualTo(application(pkg));
     }
 
+    @Test
+    void a_port_in_use_by_a_station_is_busy_for_dfu_flash_and_a_second_station_at_once() throws Exception {
+        Path pkg = Fixtures.copy(Fixtures.APP_24K, dir);
+        Path pty = dir.resolve("ttyS1");
+        try (DfuProcess sim = startSimulator(pty, dir.resolve("flash.bin"))) {
+            try (DfuProcess station = DfuProcess.start(dir, "station", "--json", "--baud", "1000000", "--flow-control",
+                    "--db", "jdbc:sqlite:" + dir.resolve("station.db"), "--package", pkg.toString(), "--port",
+                    pty.toString())) {
+                station.awaitEvent(e -> "board_done".equals(e.path("event").asText()), RUN);
+
+                try (DfuProcess flash = DfuProcess.start(dir, "flash", "--port", pty.toString(), pkg.toString())) {
+                    long started = System.nanoTime();
+                    assertThat(flash.awaitExit(START)).as(flash.stderr()).isEqualTo(ExitCodes.PORT_ERROR);
+                    assertThat(flash.stderr()).contains("port busy");
+                    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+                }
+                try (DfuProcess second = DfuProcess.start(dir, "station", "--once", "--db",
+                        "jdbc:sqlite:" + dir.resolve("other.db"), "--package", pkg.toString(), "--port", pty.toString())) {
+                    assertThat(second.awaitExit(START)).as(second.stderr()).isEqualTo(ExitCodes.PORT_ERROR);
+                    assertThat(second.stderr()).contains("port busy");
+                }
+                station.interrupt();
+                assertThat(station.awaitExit(START)).isEqualTo(ExitCodes.INTERRUPTED);
+            }
+        }
+        // the port is free again: dfu flash updates a new board on it, and --trace FILE keeps every frame both ways
+        Path trace = dir.resolve("flash.trace");
+        try (DfuProcess sim = startSimulator(pty, dir.resolve("flash2.bin"));
+             DfuProcess flash = DfuProcess.start(dir, "flash", "--port", pty.toString(), "--baud", "1000000",
+                     "--flow-control", "--trace", trace.toString(), pkg.toString())) {
+            assertThat(flash.awaitExit(RUN)).as(flash.stderr()).isEqualTo(ExitCodes.OK);
+        }
+        String lines = Files.readString(trace);
+        assertThat(lines).contains("OUT 09 ").contains("IN  60 09 01").contains("Ping[id=")
+                .contains("Write[64 bytes]").contains("connection open");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private JsonNode report(String db) throws Exception {

@@ -51,8 +51,11 @@ class StationTerminalViewTmuxTest {
             assertThat(capture(true)).as("states in colour").containsPattern("\u001b\\[[0-9;]*3[1-7]m");
             assertThat(during).containsPattern("passed \\d+  failed \\d+  running \\d+");
             String end = await(s -> s.contains("4 of 4 board(s) passed"), RUN);
-            assertThat(end.lines().filter(l -> l.startsWith("socket"))).as("redrawn in place, not scrolled: " + end)
-                    .hasSize(1);
+            for (int i = 1; i <= 4; i++) {
+                String row = "sim" + i + " ";
+                assertThat(end.lines().filter(l -> l.startsWith(row))).as("redrawn in place, not scrolled: " + end)
+                        .hasSize(1);
+            }
             for (int i = 1; i <= 4; i++) {
                 assertThat(end).containsPattern("sim" + i + " +simulated:sim" + i + " +passed .*passed \\d+\\.\\ds");
             }
@@ -77,12 +80,30 @@ class StationTerminalViewTmuxTest {
         }
     }
 
+    @Test
+    void the_single_board_progress_line_of_flash_and_demo_is_redrawn_in_place() throws Exception {
+        startCommand(100, "", "demo --baud 115200");
+        try {
+            String during = await(s -> s.contains("ETA") && s.contains("[#"), RUN);
+            assertThat(during.lines().filter(l -> l.contains("ETA"))).as("one progress line: " + during).hasSize(1);
+            String end = await(s -> s.contains("verified:"), RUN);
+            assertThat(end).contains("image 1 done");
+            assertThat(end.lines().filter(l -> l.contains("ETA")).count()).as(end).isLessThanOrEqualTo(1);
+        } finally {
+            tmux("kill-server");
+        }
+    }
+
     private void start(int width, String env) throws IOException, InterruptedException {
+        startCommand(width, env, "station --simulate 4 --once --sim-baud 115200 --db jdbc:sqlite:"
+                + dir.resolve("station.db"));
+    }
+
+    private void startCommand(int width, String env, String command) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path script = dir.resolve("run.sh");
         Files.writeString(script, "#!/bin/sh\ncd " + dir + "\n" + env + "exec " + java + " -cp '"
-                + System.getProperty("java.class.path") + "' -XX:TieredStopAtLevel=1 dev.reactivedfu.cli.DfuCli station"
-                + " --simulate 4 --once --sim-baud 115200 --db jdbc:sqlite:" + dir.resolve("station.db") + "\n",
+                + System.getProperty("java.class.path") + "' -XX:TieredStopAtLevel=1 dev.reactivedfu.cli.DfuCli " + command + "\n",
                 StandardCharsets.UTF_8);
         script.toFile().setExecutable(true);
         tmux("new-session", "-d", "-s", "view", "-x", Integer.toString(width), "-y", "30", "-e", "TERM=xterm-256color");

@@ -64,6 +64,8 @@ public final class SerialChannel extends AbstractChannel {
     private volatile State state = State.OPEN;
     private volatile SerialDeviceAddress remote;
     private volatile SerialPort port;
+    /** This channel's hold on the port ({@link PortLock}), from open to close. */
+    private volatile PortLock portLock;
     private volatile Throwable closeCause;
 
     /** Runs the open and the blocking writes, in order; created on connect. */
@@ -158,6 +160,14 @@ public final class SerialChannel extends AbstractChannel {
         ExecutorService w = writer;
         if (w != null) {
             w.shutdown();
+        }
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        PortLock l = portLock;
+        if (l != null) {
+            l.close();
         }
     }
 
@@ -334,6 +344,17 @@ public final class SerialChannel extends AbstractChannel {
 
     /** Runs on the writer thread: opens and configures the port, discards stale input. */
     private SerialPort open(SerialDeviceAddress address) throws SerialPortException {
+        // exclusive across processes: a second host on this port fails here at once with "port busy"
+        portLock = PortLock.forChannel(address.path());
+        try {
+            return openLocked(address);
+        } catch (SerialPortException | RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+    }
+
+    private SerialPort openLocked(SerialDeviceAddress address) throws SerialPortException {
         SerialPort p;
         try {
             p = SerialPort.getCommPort(address.path());
@@ -460,6 +481,7 @@ public final class SerialChannel extends AbstractChannel {
         private void activate(SerialPort p, SerialDeviceAddress address, ChannelPromise promise) {
             if (!isOpen()) {
                 p.closePort(); // closed while the port was opening
+                releaseLock();
                 promise.tryFailure(new ClosedChannelException());
                 return;
             }

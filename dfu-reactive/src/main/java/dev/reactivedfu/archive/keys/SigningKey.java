@@ -117,6 +117,10 @@ public final class SigningKey {
         } else if (o instanceof SubjectPublicKeyInfo) {
             throw refused(source, "holds a public key only: a private (signing) key is needed "
                     + "(dfu keys generate makes one)");
+        } else if (o instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair
+                || o instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) {
+            throw refused(source, "the key is encrypted; nrfutil's key files are not (decrypt it: "
+                    + "openssl ec -in KEY -out PLAIN)");
         } else if (o == null) {
             throw refused(source, "no PEM key in the file (dfu keys generate makes one)");
         } else {

@@ -1,12 +1,11 @@
 package dev.reactivedfu.archive.settings;
 
+import dev.reactivedfu.archive.Sha256;
 import dev.reactivedfu.archive.keys.SigningKey;
 import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.ImageCrc;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.OptionalLong;
 
 /**
@@ -79,7 +78,7 @@ public final class SettingsGenerator {
                 DfuCodec.putU32(crc, 0, ImageCrc.upTo(image, image.length));
                 yield new BootloaderSettings.BootValidation(type, crc);
             }
-            case VALIDATE_GENERATED_SHA256 -> new BootloaderSettings.BootValidation(type, reversed(sha256(image)));
+            case VALIDATE_GENERATED_SHA256 -> new BootloaderSettings.BootValidation(type, Sha256.initPacketHash(image));
             case VALIDATE_ECDSA_P256_SHA256 -> {
                 SigningKey key = request.key().orElseThrow();
                 yield new BootloaderSettings.BootValidation(type, key.sign(image));
@@ -156,21 +155,5 @@ public final class SettingsGenerator {
 
     private static PackageException refused(String option, String detail) {
         return new PackageException(option, PackageException.Fault.OPTION, detail);
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    private static byte[] reversed(byte[] b) {
-        byte[] r = new byte[b.length];
-        for (int i = 0; i < b.length; i++) {
-            r[i] = b[b.length - 1 - i];
-        }
-        return r;
     }
 }

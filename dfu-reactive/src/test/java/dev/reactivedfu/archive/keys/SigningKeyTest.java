@@ -136,6 +136,10 @@ class SigningKeyTest {
         assertRefused(text("nrfutil-reference/ref_public.pem"),
                 "k.pem: holds a public key only: a private (signing) key is needed (dfu keys generate makes one)");
         assertRefused("hello", "k.pem: no PEM key in the file (dfu keys generate makes one)");
+        // openssl ec -aes128 of a P-256 key: the PEM headers say it is encrypted
+        assertRefused("-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                        + "DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nAAAA\n-----END EC PRIVATE KEY-----\n",
+                "k.pem: the key is encrypted; nrfutil's key files are not (decrypt it: openssl ec -in KEY -out PLAIN)");
     }
 
     @Test

@@ -199,10 +199,13 @@ public final class StationWebServer implements AutoCloseable {
                 res.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
                 return feed.boards(since).flatMap(json -> send(res, HttpResponseStatus.OK, JSON, json));
             case EVENTS:
-                return res.status(HttpResponseStatus.OK)
+                res.status(HttpResponseStatus.OK)
                         .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                        .sendString(events.frames()
+                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                if (req.method().equals(HttpMethod.HEAD)) { // the headers only: the stream never ends
+                    return res.send().then();
+                }
+                return res.sendString(events.frames()
                                 .doOnSubscribe(s -> streams.incrementAndGet())
                                 .doFinally(s -> streams.decrementAndGet()), StandardCharsets.UTF_8)
                         .then();

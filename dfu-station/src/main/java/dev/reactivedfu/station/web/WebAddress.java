@@ -1,7 +1,5 @@
 package dev.reactivedfu.station.web;
 
-import java.net.InetSocketAddress;
-
 /**
  * Where the web server listens, as given on the command line ({@code --http HOST:PORT}, {@code --metrics
  * HOST:PORT}). Without a host (just {@code PORT} or {@code :PORT}) it binds to {@value #DEFAULT_HOST} only, so
@@ -64,11 +62,6 @@ public record WebAddress(String host, int port) {
                     + "127.0.0.1:9464)");
         }
         return new WebAddress(host, p);
-    }
-
-    /** The unresolved socket address to bind. */
-    InetSocketAddress socketAddress() {
-        return InetSocketAddress.createUnresolved(host, port);
     }
 
     @Override

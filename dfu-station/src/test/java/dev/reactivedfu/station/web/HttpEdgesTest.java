@@ -82,6 +82,15 @@ class HttpEdgesTest {
     }
 
     @Test
+    void head_of_the_event_stream_answers_its_headers_and_ends() {
+        Http.Response r = Http.request(HttpMethod.HEAD, url, "/events", null);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
     void healthz_answers_ok() {
         Http.Response r = Http.get(url, "/healthz");
 

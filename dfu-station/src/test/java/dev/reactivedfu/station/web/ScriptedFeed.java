@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /** A feed whose events the test emits itself, counting its live subscribers (one per connected event stream). */
-final class ScriptedFeed implements StationFeed {
+class ScriptedFeed implements StationFeed {
 
     private final Sinks.Many<String> sink = Sinks.many().multicast().directBestEffort();
     final AtomicInteger subscribers = new AtomicInteger();

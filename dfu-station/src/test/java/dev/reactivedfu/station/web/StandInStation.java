@@ -34,14 +34,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * STAND-IN for {@code dev.reactivedfu.station.Station} (issue 11, branch {@code station}), for the web tests only:
- * N simulated boards updated at once in process ({@link SimulatorTransport} + {@link DfuClient#update}), one board
- * per socket, in real time, producing the station/web contract's JSON events, its snapshot and its per-board records,
- * and recording the contract's meters on the registry it is given. It has none of the real station's arrival and
- * departure logic, nor a database: when the real {@code Station} exists, the web tests should build one of those on
- * simulated ports instead and wire it with
- * {@code StationFeed.of(station::jsonEvents, station::jsonSnapshot, station::boardsJson)}, exactly as {@link #feed()}
- * does here.
+ * STAND-IN for {@code dev.reactivedfu.station.Station}, for the web tests only, written before the real station
+ * existed: N simulated boards updated at once in process ({@link SimulatorTransport} + {@link DfuClient#update}),
+ * one board per socket, in real time, producing the station/web contract's JSON events, its snapshot and its
+ * per-board records, and recording the contract's meters on the registry it is given. It has none of the real
+ * station's arrival and departure logic, nor a database. The tests that use it check the web server's side with
+ * exact control over the boards; {@link RealStationOnTheWebTest} runs the real {@code Station} through the same
+ * adapter, {@code StationFeed.of(station::jsonEvents, station::jsonSnapshot, station::boardsJson)}, as
+ * {@link #feed()} does here.
  */
 final class StandInStation implements AutoCloseable {
 

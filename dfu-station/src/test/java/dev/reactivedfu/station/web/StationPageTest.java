@@ -118,7 +118,7 @@ class StationPageTest {
         return d.findElement(By.cssSelector(".tile[data-socket='" + socket + "']"));
     }
 
-    private static void save(WebDriver d, Path file) throws java.io.UncheckedIOException {
+    static void save(WebDriver d, Path file) throws java.io.UncheckedIOException {
         try {
             Files.write(file, ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
         } catch (java.io.IOException e) {
@@ -126,7 +126,7 @@ class StationPageTest {
         }
     }
 
-    private static WebDriver browser(Path chromium, Path chromedriver, Path profile) {
+    static WebDriver browser(Path chromium, Path chromedriver, Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,0 +1,140 @@
+package dev.reactivedfu.benchmarks;
+
+import dev.reactivedfu.archive.DfuPackage;
+import dev.reactivedfu.archive.FirmwareImage;
+import dev.reactivedfu.archive.ImageKind;
+import dev.reactivedfu.archive.InitPacket;
+import dev.reactivedfu.archive.proto.DfuCc;
+import dev.reactivedfu.simulator.SimulatorConfig;
+import dev.reactivedfu.station.SimulatedFloor;
+import dev.reactivedfu.station.Station;
+import dev.reactivedfu.station.records.AttemptResult;
+import dev.reactivedfu.station.records.RecordStore;
+import dev.reactivedfu.transfer.DfuOptions;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many boards at once: a station of N simulated boards (UART at 1 Mbaud with RTS/CTS, 16 ms adapter latency each way,
+ * nRF52840 flash timing), each updated once with a 64 KiB application, in this process, on the station's shared
+ * scheduler and the engine as it is. Reports per N: the wall time, the aggregate firmware throughput against N times
+ * one board's, process CPU per update, peak heap (the simulated boards included) and peak live threads.
+ *
+ * <pre>{@code
+ * ./mvnw -B -q -pl benchmarks -am package -DskipTests
+ * java -Xmx1g -cp benchmarks/target/benchmarks.jar dev.reactivedfu.benchmarks.StationScaleBenchmark 1 8 64 256
+ * }</pre>
+ */
+public final class StationScaleBenchmark {
+
+    static final int IMAGE = 64 * 1024;
+
+    private StationScaleBenchmark() {
+    }
+
+    /** One row of the table. */
+    record Result(int boards, int passed, double seconds, double aggregateBytesPerSecond, double cpuSecondsPerUpdate,
+                  long peakHeapMiB, int peakThreads) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = args.length == 0 ? new int[] {1, 8, 64, 256}
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        DfuPackage pkg = pkg();
+        run(1, pkg); // warm-up: JIT and class loading out of the first figure
+        double single = 0;
+        System.out.println("| boards | passed | wall s | aggregate KiB/s | vs N x one board | CPU s per update | peak heap MiB | peak threads |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int n : sizes) {
+            Result r = run(n, pkg);
+            if (n == 1 || single == 0) {
+                single = r.aggregateBytesPerSecond() / n;
+            }
+            System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.2f | %.3f | %d | %d |%n", r.boards(), r.passed(),
+                    r.seconds(), r.aggregateBytesPerSecond() / 1024, r.aggregateBytesPerSecond() / (n * single),
+                    r.cpuSecondsPerUpdate(), r.peakHeapMiB(), r.peakThreads());
+        }
+    }
+
+    static Result run(int n, DfuPackage pkg) throws Exception {
+        System.gc();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        threads.resetPeakThreadCount();
+        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).toList();
+        AtomicLong peakHeap = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(
+                heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum(), Math::max), 0, 50, TimeUnit.MILLISECONDS);
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Path dir = Files.createTempDirectory("station-bench");
+        SimulatedFloor floor = SimulatedFloor.builder().sockets(n).boardsPerSocket(1).presentAtStart(true)
+                .keepBoards(false)
+                .boards((s, k) -> SimulatedFloor.BoardSpec.of(SimulatorConfig.builder().baud(1_000_000)
+                        .flowControl(true).latency(Duration.ofMillis(16))
+                        .flashTiming(SimulatorConfig.FlashTiming.NRF52840).seed(s).build()))
+                .build();
+        try (RecordStore store = RecordStore.open("jdbc:sqlite:" + dir.resolve("station.db"))) {
+            Station station = Station.builder().name("bench").pkg(pkg, "bench.zip", "-").sockets(floor.sockets())
+                    .options(DfuOptions.builder().prn(3).window(16).build()).once(true).records(store).build();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            Station.StationOutcome outcome = station.run().block(Duration.ofMinutes(30));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu = os.getProcessCpuTime() - cpu0;
+            int passed = (int) outcome.boards().stream().filter(b -> b.result() == AttemptResult.PASSED).count();
+            long bytes = (long) passed * IMAGE;
+            return new Result(n, passed, seconds, bytes / seconds, cpu / 1e9 / n, peakHeap.get() >> 20,
+                    threads.getPeakThreadCount());
+        } finally {
+            sampler.shutdownNow();
+            floor.dispose();
+        }
+    }
+
+    /** SHA-256 of {@code bytes}, byte-reversed as init packets store it. */
+    private static byte[] reversedSha256(byte[] bytes) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+            for (int i = 0; i < h.length / 2; i++) {
+                byte t = h[i];
+                h[i] = h[h.length - 1 - i];
+                h[h.length - 1 - i] = t;
+            }
+            return h;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A one-image application package of {@link #IMAGE} seeded bytes with an unsigned init packet. */
+    static DfuPackage pkg() {
+        byte[] firmware = Arrays.copyOf(Firmware.random(), IMAGE);
+        byte[] dat = DfuCc.Packet.newBuilder()
+                .setCommand(DfuCc.Command.newBuilder().setOpCode(DfuCc.OpCode.INIT)
+                        .setInit(DfuCc.InitCommand.newBuilder().setFwVersion(1).setHwVersion(52).addSdReq(0xCA)
+                                .setType(DfuCc.FwType.APPLICATION).setAppSize(IMAGE)
+                                .setHash(DfuCc.Hash.newBuilder().setHashType(DfuCc.HashType.SHA256)
+                                        .setHash(com.google.protobuf.ByteString.copyFrom(reversedSha256(firmware))))))
+                .build().toByteArray();
+        return new DfuPackage("bench-64k", List.of(new FirmwareImage(ImageKind.APPLICATION, "app.bin", "app.dat", dat,
+                firmware, InitPacket.parse("app.dat", dat))));
+    }
+
+}
