@@ -4,6 +4,7 @@ import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.archive.DfuPackageWriter;
 import dev.reactivedfu.archive.PackageValidation;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.hex.FirmwareFiles;
 import dev.reactivedfu.archive.keys.SigningKey;
 import dev.reactivedfu.cli.pkg.GenerateOptions;
 import dev.reactivedfu.cli.pkg.PackageJson;
@@ -200,9 +201,12 @@ public final class PkgCommand implements Runnable {
             options.warnings().forEach(w -> err.println("warning: " + w));
             try {
                 DfuPackageWriter.Spec packageSpec = new DfuPackageWriter.Spec(
-                        Optional.ofNullable(application).map(f -> DfuPackageWriter.Firmware.read(f, false)),
-                        Optional.ofNullable(bootloader).map(f -> DfuPackageWriter.Firmware.read(f, false)),
-                        Optional.ofNullable(softdevice).map(f -> DfuPackageWriter.Firmware.read(f, true)),
+                        Optional.ofNullable(application).map(f ->
+                                DfuPackageWriter.Firmware.read(f, FirmwareFiles.Kind.APPLICATION)),
+                        Optional.ofNullable(bootloader).map(f ->
+                                DfuPackageWriter.Firmware.read(f, FirmwareFiles.Kind.BOOTLOADER)),
+                        Optional.ofNullable(softdevice).map(f ->
+                                DfuPackageWriter.Firmware.read(f, FirmwareFiles.Kind.SOFTDEVICE)),
                         options.applicationVersion(), options.bootloaderVersion(), options.hwVersion(),
                         options.sdReq(), options.sdId(), options.sdBootValidation(), options.appBootValidation(),
                         debugMode, Optional.ofNullable(keyFile).map(SigningKey::read));

@@ -7,6 +7,7 @@ import dev.reactivedfu.archive.Fixtures;
 import dev.reactivedfu.archive.ForgedPackages;
 import dev.reactivedfu.archive.InitPacket;
 import dev.reactivedfu.archive.PublicKeys;
+import dev.reactivedfu.archive.hex.IntelHex;
 import dev.reactivedfu.simulator.MemoryLayout;
 import dev.reactivedfu.simulator.SimulatedBootloader;
 import dev.reactivedfu.simulator.SimulatedDevice;
@@ -305,6 +306,73 @@ class PkgGenerateCommandTest {
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.errLines()).singleElement().asString().startsWith("error: " + hex).contains("line 6");
         assertThat(Path.of(out())).doesNotExist();
+    }
+
+    private String hex(String name, IntelHex image) {
+        try {
+            return Files.writeString(dir.resolve(name), image.toHex()).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] seeded(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void a_bootloader_hex_with_uicr_records_is_refused_naming_the_option_and_the_range() {
+        // bootloader 0x78000..0x79FFF; UICR NRFFW[0] (its start address) 0x10001014..0x10001017 and the MBR
+        // parameter page address 0x10001018..0x1000101B: not flash a package can write
+        String bl = hex("bl.hex", IntelHex.builder().put(0x78000, seeded(0x2000, 2))
+                .put(0x10001014L, new byte[] {0, (byte) 0x80, 0x07, 0, 0, (byte) 0xE0, 0x07, 0}).build());
+
+        CliRun run = CliRun.dfu("pkg", "generate", "--hw-version", "52", "--sd-req", "0xCA",
+                "--bootloader-version", "2", "--bootloader", bl, out());
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
+        assertThat(run.errLines()).singleElement().asString().startsWith("error: " + bl + ": --bootloader holds "
+                + "data at 0x10001014..0x1000101B, outside a bootloader's image region").contains("UICR");
+        assertThat(Path.of(out())).doesNotExist();
+    }
+
+    @Test
+    void an_application_hex_holding_the_mbr_page_is_refused_rather_than_silently_cut() {
+        // a merged hex: MBR 0x000..0x0AFF, application 0x27000..: nrfutil would drop the MBR bytes without a word
+        String app = hex("merged.hex", IntelHex.builder().put(0, seeded(0xB00, 1)).put(0x27000, seeded(0x400, 3))
+                .build());
+
+        CliRun run = CliRun.dfu("pkg", "generate", "--hw-version", "52", "--sd-req", "0xCA",
+                "--application-version", "3", "--application", app, out());
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("--application holds data at 0x00000000..0x00000AFF")
+                .contains("image region 0x00001000..0x000FFFFF").contains("MBR");
+        assertThat(Path.of(out())).doesNotExist();
+    }
+
+    @Test
+    void a_softdevice_hex_loses_its_mbr_and_is_joined_with_the_bootloader_hex_as_nrfutil_joins_them()
+            throws Exception {
+        // SoftDevice hex: MBR 0x000..0x0AFF, SoftDevice 0x1000..0x4FFF; bootloader hex 0x78000..0x79FFF
+        byte[] sd = seeded(0x4000, 1);
+        byte[] bl = seeded(0x2000, 2);
+        String sdHex = hex("s132.hex", IntelHex.builder().put(0, seeded(0xB00, 9)).put(0x1000, sd).build());
+        String blHex = hex("bl.hex", IntelHex.of(0x78000, bl));
+
+        CliRun run = CliRun.dfu("pkg", "generate", "--hw-version", "52", "--sd-req", "0xCA", "--softdevice", sdHex,
+                "--bootloader", blHex, "--bootloader-version", "2", "--key-file", ref("ref_private.pem"), out());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        byte[] joined = Arrays.copyOf(sd, sd.length + bl.length);
+        System.arraycopy(bl, 0, joined, sd.length, bl.length);
+        assertThat(ForgedPackages.entries(Files.readAllBytes(Path.of(out()))).get("sd_bl.bin")).isEqualTo(joined);
+        CliRun display = CliRun.dfu("pkg", "display", out(), "--key", ref("ref_public.pem"), "--json");
+        assertThat(display.exit()).as(display.err()).isZero();
+        assertThat(display.json().get("images").get(0).get("hash_valid").asBoolean()).isTrue();
     }
 
     @Test

@@ -65,8 +65,20 @@ public final class DfuPackageWriter {
          *                                                hex file is malformed (the line named) or holds no data
          */
         public static Firmware read(Path file, boolean softDevice) {
-            byte[] image = softDevice && FirmwareFiles.isHex(file) ? FirmwareFiles.softDevice(file)
-                    : FirmwareFiles.image(file);
+            return read(file, softDevice ? FirmwareFiles.Kind.SOFTDEVICE : FirmwareFiles.Kind.APPLICATION);
+        }
+
+        /**
+         * Reads a {@code pkg generate} input given as {@code kind} through {@link FirmwareFiles#read(Path,
+         * FirmwareFiles.Kind)}: a hex file's data outside the kind's image region is refused, a SoftDevice's MBR
+         * left out; padded with 0xFF to a multiple of 4 bytes; named after the file, ".hex" replaced by ".bin".
+         *
+         * @throws dev.reactivedfu.error.PackageException {@code IO} when missing or unreadable, {@code HEX} when a
+         *                                                hex file is malformed (the line named) or holds no data,
+         *                                                {@code OPTION} when it holds data outside the image region
+         */
+        public static Firmware read(Path file, FirmwareFiles.Kind kind) {
+            byte[] image = FirmwareFiles.read(file, kind);
             int length = (image.length + 3) / 4 * 4;
             byte[] padded = java.util.Arrays.copyOf(image, length);
             java.util.Arrays.fill(padded, image.length, length, (byte) 0xFF);
