@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Bytes sent and re-sent by one update: a byte counts as re-sent when the device verifiably held it already (what a
  * SELECT verified, or what was sent before in this image). The counters are atomic (read by a cancelling thread);
- * the marks are touched only by the update's serial steps.
+ * the marks are touched only by the update's serial steps. The update's rate is computed here, for the progress
+ * events and {@link DfuMetrics#throughput}.
  */
 final class ByteAccounting {
 
@@ -23,7 +24,17 @@ final class ByteAccounting {
     private long commandHeld;
     private long dataHeld;
 
+    private final DfuMetrics metrics;
+    private final String port;
+
     ByteAccounting(Scheduler scheduler, long startMillis) {
+        this(scheduler, startMillis, DfuMetrics.noop(), "");
+    }
+
+    /** As the two-argument constructor, reporting the update's rate to {@code metrics} as {@code port}. */
+    ByteAccounting(Scheduler scheduler, long startMillis, DfuMetrics metrics, String port) {
+        this.metrics = metrics;
+        this.port = port;
         this.scheduler = scheduler;
         this.startMillis = startMillis;
     }
@@ -63,6 +74,9 @@ final class ByteAccounting {
         long reached = offset + length;
         long elapsed = scheduler.now(TimeUnit.MILLISECONDS) - startMillis;
         double rate = elapsed > 0 ? sent.get() * 1000.0 / elapsed : 0;
+        if (elapsed > 0) {
+            metrics.throughput(port, rate);
+        }
         return new DfuEvent.Progress(kind, reached, imageSize, reached * 100.0 / imageSize, rate);
     }
 

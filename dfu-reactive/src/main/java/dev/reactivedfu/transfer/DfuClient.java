@@ -68,7 +68,7 @@ public final class DfuClient {
         Objects.requireNonNull(options, "options");
         return Flux.defer(() -> {
             String port = transport.name();
-            LinkTuning link = new LinkTuning(options.flowControl(), links.get(port));
+            LinkTuning link = new LinkTuning(options.flowControl(), links.get(port), metrics, port);
             return new UpdateRun(transport, pkg, options, metrics, link).events()
                     .doFinally(s -> links.put(port, link.learned()));
         });

@@ -2,6 +2,8 @@ package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.protocol.OpCode;
 
+import java.time.Duration;
+
 /**
  * Where the transfer engine reports what it measures. Every method has a no-op default, so {@link #noop()} is the
  * whole implementation for users without a registry; {@link dev.reactivedfu.metrics.MicrometerDfuMetrics}
@@ -32,6 +34,39 @@ public interface DfuMetrics {
 
     /** A request with {@code opCode} was not answered in time (WRITE: a PRN notification). */
     default void timeout(String device, OpCode opCode) {
+    }
+
+    /**
+     * The credit window of the link on {@code device} is now {@code writes} writes unacknowledged at most (reported
+     * at the start of each update and whenever {@link LinkTuning} changes it).
+     */
+    default void linkWindow(String device, int writes) {
+    }
+
+    /**
+     * The PRN interval the link on {@code device} uses is now {@code prn} (0: no notifications); reported at the
+     * start of each update and whenever it changes.
+     */
+    default void linkPrn(String device, int prn) {
+    }
+
+    /**
+     * A request on {@code device} was answered {@code roundTrip} after it had left the port: a CRC GET or a PING
+     * (requests whose answer waits for nothing but the line and the device's parser, unlike CREATE or EXECUTE which
+     * wait for flash).
+     */
+    default void roundTrip(String device, Duration roundTrip) {
+    }
+
+    /** Writes on {@code device} were lost: one call per loss the link tuning reacts to (halving the window). */
+    default void lostWrites(String device) {
+    }
+
+    /**
+     * The update on {@code device} has sent {@code bytesPerSecond} bytes per second since it started (updated as
+     * data writes leave; the last value stands for the last update).
+     */
+    default void throughput(String device, double bytesPerSecond) {
     }
 
     /**

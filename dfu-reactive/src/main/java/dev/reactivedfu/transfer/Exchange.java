@@ -8,6 +8,7 @@ import dev.reactivedfu.error.TransportClosedException;
 import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
+import dev.reactivedfu.protocol.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -16,6 +17,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -37,6 +39,7 @@ final class Exchange {
     private final String port;
     private final DfuOptions options;
     private final Scheduler scheduler;
+    private final DfuMetrics metrics;
     // the one listener; invariant: set only by the engine's (serial) steps, read by the inbound thread
     private final AtomicReference<Listener> listener = new AtomicReference<>();
     private volatile DfuException lost;
@@ -44,6 +47,12 @@ final class Exchange {
     private volatile int devicePrn = -1;
 
     Exchange(DfuConnection connection, String port, DfuOptions options, Scheduler scheduler) {
+        this(connection, port, options, scheduler, DfuMetrics.noop());
+    }
+
+    /** As the four-argument constructor, reporting round trips of CRC GET and PING to {@code metrics}. */
+    Exchange(DfuConnection connection, String port, DfuOptions options, Scheduler scheduler, DfuMetrics metrics) {
+        this.metrics = metrics;
         this.connection = connection;
         this.port = port;
         this.options = options;
@@ -150,14 +159,26 @@ final class Exchange {
                 }
             };
             install(l);
+            long[] sentAt = new long[1];
             // the timeout counts from when the bytes have left the port: a device holding the line is not silent
             return send(request)
+                    .doOnSuccess(v -> sentAt[0] = scheduler.now(TimeUnit.NANOSECONDS))
                     .then(answer.asMono().timeout(timeout, scheduler))
+                    .doOnNext(frame -> roundTrip(request, frame, sentAt[0]))
                     .onErrorMap(java.util.concurrent.TimeoutException.class,
                             e -> new DfuTimeoutException(request.opCode(), timeout))
                     .flatMap(frame -> toResponse(request, frame))
                     .doFinally(s -> uninstall(l));
         });
+    }
+
+    /** Reports the round trip of a CRC GET or PING answered with success (the link's RTT, no flash wait in it). */
+    private void roundTrip(DfuRequest request, DfuInbound frame, long sentAtNanos) {
+        OpCode op = request.opCode();
+        if ((op == OpCode.CRC_GET || op == OpCode.PING) && frame instanceof DfuResponse response
+                && !(response instanceof DfuResponse.Error)) {
+            metrics.roundTrip(port, Duration.ofNanos(Math.max(0, scheduler.now(TimeUnit.NANOSECONDS) - sentAtNanos)));
+        }
     }
 
     /**

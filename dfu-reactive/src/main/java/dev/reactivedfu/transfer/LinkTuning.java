@@ -12,6 +12,10 @@ package dev.reactivedfu.transfer;
  * the CRC request, and two notifications fit in the window so the line never waits for one. With PRN 0 configured
  * no notifications are asked until a loss, which switches them on at the floor. Not adaptive: the configured PRN and
  * {@code window × prn} writes, always. Not thread-safe: used by the update's serial steps only.
+ *
+ * <p>This is where the window, the PRN interval and each loss are decided, so it is also where they are reported to
+ * {@link DfuMetrics} ({@link DfuMetrics#linkWindow}, {@link DfuMetrics#linkPrn} when they change,
+ * {@link DfuMetrics#lostWrites} per loss).
  */
 final class LinkTuning {
 
@@ -34,6 +38,11 @@ final class LinkTuning {
     private int lastPrn;
     private long losses;
     private long objects;
+    private final DfuMetrics metrics;
+    private final String port;
+    // what was last reported to metrics (-1: nothing yet)
+    private int reportedWindow = -1;
+    private int reportedPrn = -1;
 
     LinkTuning(DfuOptions options) {
         this(options.flowControl(), null);
@@ -41,7 +50,14 @@ final class LinkTuning {
 
     /** A link starting from {@code learned}, when the port has been used before with adaptive flow control. */
     LinkTuning(DfuOptions.FlowControl config, Learned learned) {
+        this(config, learned, DfuMetrics.noop(), "");
+    }
+
+    /** As {@link #LinkTuning(DfuOptions.FlowControl, Learned)}, reporting to {@code metrics} as {@code port}. */
+    LinkTuning(DfuOptions.FlowControl config, Learned learned, DfuMetrics metrics, String port) {
         this.config = config;
+        this.metrics = metrics;
+        this.port = port;
         int start = Math.max(1, config.prn()) * config.window();
         if (config.adaptive() && learned != null) {
             this.window = clamp(learned.window());
@@ -55,6 +71,7 @@ final class LinkTuning {
             this.notifications = config.prn() > 0;
         }
         this.lastPrn = config.prn();
+        report();
     }
 
     /** The PRN interval last chosen (the configured one before the first object). */
@@ -78,6 +95,7 @@ final class LinkTuning {
             prn = largestDivisorAtMost(Math.max(1, writes), Math.max(1, window / 2));
         }
         lastPrn = prn;
+        report();
         return prn;
     }
 
@@ -92,6 +110,12 @@ final class LinkTuning {
     /** Writes were lost: halve the window (and switch notifications on after PRN 0). */
     void lost() {
         losses++;
+        metrics.lostWrites(port);
+        adapt();
+        report();
+    }
+
+    private void adapt() {
         if (!config.adaptive()) {
             return;
         }
@@ -122,6 +146,20 @@ final class LinkTuning {
             window = clamp(Math.min(threshold, window * 2));
         } else {
             window = clamp(window + Math.max(1, writes / 4));
+        }
+        report();
+    }
+
+    /** Reports the window and the PRN interval to the metrics when they differ from what was reported last. */
+    private void report() {
+        int w = window();
+        if (w != reportedWindow) {
+            reportedWindow = w;
+            metrics.linkWindow(port, w);
+        }
+        if (lastPrn != reportedPrn) {
+            reportedPrn = lastPrn;
+            metrics.linkPrn(port, lastPrn);
         }
     }
 

@@ -60,7 +60,7 @@ final class UpdateRun {
         this.startMillis = scheduler.now(TimeUnit.MILLISECONDS);
         this.budgets = new RetryBudgets(options.retries(), metrics, port);
         this.progress = new ProgressWatch(options.retries().withoutProgress(), scheduler, port, budgets::progressed);
-        this.bytes = new ByteAccounting(scheduler, startMillis);
+        this.bytes = new ByteAccounting(scheduler, startMillis, metrics, port);
         // fresh ids: a late echo from an earlier run or connection must not be taken for an answer
         this.nextPingId = ThreadLocalRandom.current().nextInt(256);
     }
@@ -168,7 +168,7 @@ final class UpdateRun {
     private Flux<DfuEvent> session(ImageState state, int attempt) {
         return Flux.usingWhen(open(state).onErrorMap(TransportClosedException.class, Faults.PortUnavailable::new),
                 connection -> {
-                    Exchange exchange = new Exchange(connection, port, options, scheduler);
+                    Exchange exchange = new Exchange(connection, port, options, scheduler, metrics);
                     return exchange.attach(connection(exchange, state, attempt));
                 },
                 this::closeQuietly,

@@ -57,4 +57,27 @@ class MicrometerDfuMetricsTest {
 
         assertThat(registry.getMeters()).isEmpty();
     }
+
+    @Test
+    void link_meters_are_kept_per_port_and_show_the_last_value() {
+        metrics.linkWindow("a", 3);
+        metrics.linkWindow("a", 6);
+        metrics.linkWindow("b", 12);
+        metrics.linkPrn("a", 2);
+        metrics.throughput("a", 1500.5);
+        metrics.lostWrites("b");
+        metrics.roundTrip("a", Duration.ofMillis(7));
+        metrics.roundTrip("a", Duration.ofMillis(3));
+        System.gc();
+
+        assertThat(registry.get("dfu.link.window").tags("device", "a").gauge().value()).isEqualTo(6.0);
+        assertThat(registry.get("dfu.link.window").tags("device", "b").gauge().value()).isEqualTo(12.0);
+        assertThat(registry.get("dfu.link.prn").tags("device", "a").gauge().value()).isEqualTo(2.0);
+        assertThat(registry.get("dfu.link.prn").tags("device", "b").gauge().value()).isZero();
+        assertThat(registry.get("dfu.link.throughput").tags("device", "a").gauge().value()).isEqualTo(1500.5);
+        assertThat(registry.get("dfu.link.throughput").gauge().getId().getBaseUnit()).isEqualTo("bytes.per.second");
+        assertThat(registry.get("dfu.link.lost.writes").tags("device", "b").counter().count()).isEqualTo(1);
+        assertThat(registry.get("dfu.link.rtt").tags("device", "a").timer().count()).isEqualTo(2);
+        assertThat(registry.get("dfu.link.rtt").timer().max(TimeUnit.MILLISECONDS)).isEqualTo(7);
+    }
 }
