@@ -33,6 +33,14 @@ import java.util.Arrays;
  *   <tr><td>{@code dfu_retries_total}</td><td>{@code dfu.retries}</td><td>port, reason</td></tr>
  *   <tr><td>{@code dfu_crc_mismatches_total}</td><td>{@code dfu.crc.mismatches}</td><td>port</td></tr>
  *   <tr><td>{@code dfu_timeouts_total}</td><td>{@code dfu.timeouts}</td><td>port, opcode</td></tr>
+ *   <tr><td>{@code dfu_link_window}, {@code dfu_link_prn}</td><td>the engine's link gauges {@code dfu.link.window}
+ *       (writes in flight allowed now) and {@code dfu.link.prn} (the PRN interval now)</td><td>port</td></tr>
+ *   <tr><td>{@code dfu_link_rtt_seconds_count}, {@code _sum}, {@code _max}</td>
+ *       <td>{@code dfu.link.rtt}: round trips of CRC GET and PING</td><td>port</td></tr>
+ *   <tr><td>{@code dfu_link_lost_writes_total}</td><td>{@code dfu.link.lost.writes}: losses the window reacted to</td>
+ *       <td>port</td></tr>
+ *   <tr><td>{@code dfu_link_throughput_bytes_per_second}</td>
+ *       <td>{@code dfu.link.throughput}: the rate of the current or last update</td><td>port</td></tr>
  *   <tr><td>{@code dfu_station_active}</td><td>the station's gauge {@code dfu.station.active}</td><td></td></tr>
  *   <tr><td>{@code dfu_station_boards_total}</td><td>the station's counter {@code dfu.station.boards}</td>
  *       <td>socket, result</td></tr>

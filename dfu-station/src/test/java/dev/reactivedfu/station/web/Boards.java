@@ -35,6 +35,12 @@ final class Boards {
         return SimulatorConfig.builder().publicKey(Fixtures.publicKey()).hwVersion(FIXTURE_HW + 1).baud(baud).build();
     }
 
+    /** A board on a lossy line: each host-to-device byte is lost with probability {@code rate}, seeded. */
+    static SimulatorConfig lossy(long baud, double rate, long seed) {
+        return SimulatorConfig.builder().publicKey(Fixtures.publicKey()).baud(baud)
+                .fault(new dev.reactivedfu.simulator.Fault.DropBytes(rate)).seed(seed).build();
+    }
+
     /** Sockets s1..s{good} with good boards, then s{good+1}..s{good+bad} with refusing ones. */
     static List<StandInStation.Board> sockets(int good, int bad, long baud) {
         List<StandInStation.Board> b = new ArrayList<>();
