@@ -91,10 +91,11 @@ public final class FlashCommand implements Callable<Integer> {
             description = "Answer timeout for ordinary requests in milliseconds (CREATE and EXECUTE keep their longer defaults when larger).")
     Long timeoutMs;
 
-    @Option(names = "--no-progress-limit", paramLabel = "SECONDS", defaultValue = "150",
-            description = "Give up (exit 6) after this long without verified progress, whatever the retries: a silent "
-                    + "board ends within it, including one wait of the bootloader's 120 s inactivity timer, and a board "
-                    + "that recovers and fails again cannot multiply the wait (default: ${DEFAULT-VALUE} s).")
+    @Option(names = "--no-progress-limit", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Give up (exit 6) after this long without verified progress, whatever the retries, plus at "
+                    + "most one wait of the bootloader's 120 s inactivity timer: a silent board ends within about 3 "
+                    + "minutes, and a board that recovers and fails again is not waited for twice "
+                    + "(default: ${DEFAULT-VALUE} s).")
     long noProgressLimitSeconds;
 
     @Option(names = "--reset", paramLabel = "dtr|rts",

@@ -128,17 +128,19 @@ public record DfuOptions(FlowControl flowControl, Timeouts timeouts, Retries ret
      * new connection up to {@code perImage} times per image; all retries of one update together are bounded by
      * {@code perDevice}. The n-th retry waits {@link Backoff#delay(Duration, Duration, int)} from {@code backoffMin}
      * to {@code backoffMax}, with n counted per image. When a budget runs out the update fails with
-     * {@link dev.reactivedfu.error.RetriesExhaustedException}. Whatever the budgets, an update that makes no verified
-     * progress (no CRC verified, no object executed) for {@code withoutProgress} fails with
-     * {@link dev.reactivedfu.error.DeviceUnresponsiveException}: a device that recovers after its inactivity reset and
-     * then misbehaves again cannot multiply the wait.
+     * {@link dev.reactivedfu.error.RetriesExhaustedException}. Budgets count retries in a row without progress:
+     * verified progress refills them. Whatever the budgets, an update that makes no verified progress (no CRC verified
+     * or object executed beyond what was verified before) for {@code withoutProgress}, plus at most one wait of the
+     * bootloader's inactivity timer, fails with {@link dev.reactivedfu.error.DeviceUnresponsiveException}: a device
+     * that recovers after its inactivity reset and then misbehaves again cannot multiply the wait.
      *
      * @param perObject       retries of one object on the same connection, at least 0
      * @param perImage        retries with a new connection (and retries of exhausted objects) for one image
      * @param perDevice       all retries of one update
      * @param backoffMin      wait before the first retry; doubled for each further retry of the same image
      * @param backoffMax      longest wait between retries
-     * @param withoutProgress the longest time one update may spend without verified progress
+     * @param withoutProgress the longest time one update may spend without verified progress, besides one wait of the
+     *                        inactivity timer
      */
     public record Retries(int perObject, int perImage, int perDevice, Duration backoffMin, Duration backoffMax,
                           Duration withoutProgress) {
@@ -214,7 +216,7 @@ public record DfuOptions(FlowControl flowControl, Timeouts timeouts, Retries ret
         private Duration openTimeout = Duration.ofSeconds(10);
         private Duration rebootTimeout = Duration.ofSeconds(15);
         private Retries retries = new Retries(3, 5, 20, Duration.ofMillis(100), Duration.ofSeconds(2),
-                Duration.ofSeconds(150));
+                Duration.ofSeconds(60));
         private SilentDevice silentDevice = new SilentDevice(5, Duration.ofMillis(50), Duration.ofSeconds(125));
         private ResumePolicy policy = ResumePolicy.RESUME;
         private OptionalInt chunkSize = OptionalInt.empty();
@@ -313,7 +315,7 @@ public record DfuOptions(FlowControl flowControl, Timeouts timeouts, Retries ret
             return this;
         }
 
-        /** The longest time one update may spend without verified progress (default 150 s). */
+        /** The longest time one update may spend without verified progress, besides one inactivity wait (60 s). */
         public Builder withoutProgress(Duration limit) {
             Retries r = retries;
             retries = new Retries(r.perObject(), r.perImage(), r.perDevice(), r.backoffMin(), r.backoffMax(), limit);

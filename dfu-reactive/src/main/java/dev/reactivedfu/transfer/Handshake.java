@@ -25,7 +25,7 @@ import java.util.function.IntSupplier;
  * with fresh ids until one is echoed with its own id (a device left mid-frame swallows the first request, a late
  * answer from an earlier connection is never taken for a fresh one), then MTU GET. A device that stays
  * silent is escalated: a reset through DTR/RTS where the transport is wired for it, then waiting out the
- * bootloader's inactivity timer (only while the update's bound on time without progress leaves room for it), then a
+ * bootloader's inactivity timer (once per stretch without progress: {@link ProgressWatch#grantInactivityWait}), then a
  * typed error naming what was tried. After an image's final EXECUTE the device reboots: pings until it is back, at
  * most until the image's reboot deadline.
  */
@@ -99,10 +99,9 @@ final class Handshake {
             if (wait.isZero()) {
                 return unresponsive(tried);
             }
-            if (progress.remaining().compareTo(wait) < 0) {
-                // waiting would end past the update's bound on time without progress: fail now
-                tried.add("no time left to wait for the inactivity timer within the "
-                        + options.retries().withoutProgress().toSeconds() + " s without progress");
+            if (!progress.grantInactivityWait(wait)) {
+                // waited once already since the last verified progress: the device recovered and failed again
+                tried.add("no second wait for the inactivity timer without progress in between");
                 return unresponsive(tried);
             }
             log.info("{}: no answer to pings; waiting {} s for the bootloader's inactivity timer", port,

@@ -5,8 +5,9 @@ package dev.reactivedfu.transfer;
  * which PRN interval each object uses. Adaptive as TCP's congestion window: it starts at the configured
  * {@code prn × window} writes (or at what the port learned before, {@link Learned}), doubles after each clean data
  * object until the first loss (slow start), then grows by a quarter object per clean object (additive increase), and
- * halves on a loss (multiplicative decrease), always between {@link DfuOptions.FlowControl#floor()} and
- * {@link DfuOptions.FlowControl#ceiling()}. The PRN interval of an object is the largest divisor of its number of
+ * halves on a loss (multiplicative decrease), between {@link DfuOptions.FlowControl#floor()} and
+ * {@link DfuOptions.FlowControl#ceiling()}; a loss at the floor drops it to one write at a time (a board with fewer
+ * RX buffers than the floor assumes), from where it grows back. The PRN interval of an object is the largest divisor of its number of
  * writes that is at most half the window: a notification then lands on the object's last write and stands in for
  * the CRC request, and two notifications fit in the window so the line never waits for one. With PRN 0 configured
  * no notifications are asked until a loss, which switches them on at the floor. Not adaptive: the configured PRN and
@@ -100,6 +101,13 @@ final class LinkTuning {
             threshold = config.floor();
             return;
         }
+        if (window <= config.floor()) {
+            // a loss at the floor: the board has fewer RX buffers than the floor assumes (or answers collide with
+            // writes): one write at a time, each acknowledged, then grow back to the floor
+            window = 1;
+            threshold = config.floor();
+            return;
+        }
         threshold = clamp(window / 2);
         window = threshold;
     }
@@ -123,7 +131,7 @@ final class LinkTuning {
     }
 
     private int clamp(int w) {
-        return Math.max(config.floor(), Math.min(config.ceiling(), w));
+        return Math.max(Math.min(window, config.floor()), Math.min(config.ceiling(), w));
     }
 
     private static int largestDivisorAtMost(int n, int max) {

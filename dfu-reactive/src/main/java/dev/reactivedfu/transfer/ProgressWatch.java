@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one overall bound of an update on time spent without progress ({@link DfuOptions.Retries#withoutProgress()}).
+ * The one overall bound of an update on time spent without progress ({@link DfuOptions.Retries#withoutProgress()}),
+ * plus at most one wait of the bootloader's inactivity timer per stretch without progress
+ * ({@link #grantInactivityWait}).
  * Progress is only what the device verified beyond anything it verified before in this update: a CRC or an executed
  * object past the image's high-water mark, the init packet executed for the first time, an image done. A device that
  * recovers after its inactivity reset, resumes where it was and then misbehaves again therefore makes no progress,
@@ -24,6 +26,9 @@ final class ProgressWatch {
     private final String port;
     private final Runnable onProgress;
     private volatile long lastProgressMillis;
+    // one wait of the inactivity timer per stretch without progress, added to the bound when granted
+    private volatile long grantedMillis;
+    private volatile boolean waitedOut;
     private int image = -1;
     private boolean commandExecuted;
     private long dataMark = -1;
@@ -52,12 +57,28 @@ final class ProgressWatch {
 
     /** What is left of the bound now. */
     Duration remaining() {
-        return Duration.ofMillis(Math.max(0, lastProgressMillis + limit.toMillis() - now()));
+        return Duration.ofMillis(Math.max(0, lastProgressMillis + limit.toMillis() + grantedMillis - now()));
+    }
+
+    /**
+     * Asks for one wait of the bootloader's inactivity timer: granted (and added to the bound) once per stretch
+     * without progress, so a device that recovers after its inactivity reset and then misbehaves again is not
+     * waited for a second time.
+     */
+    boolean grantInactivityWait(Duration wait) {
+        if (waitedOut) {
+            return false;
+        }
+        waitedOut = true;
+        grantedMillis = wait.toMillis();
+        return true;
     }
 
     private Mono<Long> nextDeadline(DfuEvent event) {
         if (isProgress(event)) {
             lastProgressMillis = now();
+            grantedMillis = 0;
+            waitedOut = false;
             onProgress.run();
         }
         return Mono.delay(remaining(), scheduler);

@@ -41,10 +41,16 @@ class LinkTuningTest {
         assertThat(t.window()).isEqualTo(48);
         t.cleanObject(64);
         assertThat(t.window()).isEqualTo(64);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 5; i++) {
             t.lost();
         }
-        assertThat(t.window()).as("never below the floor").isEqualTo(3);
+        assertThat(t.window()).as("halving stops at the floor").isEqualTo(3);
+        t.lost();
+        assertThat(t.window()).as("a loss at the floor: one write at a time").isEqualTo(1);
+        assertThat(t.prnFor(64)).isEqualTo(1);
+        t.cleanObject(64);
+        t.cleanObject(64);
+        assertThat(t.window()).as("back to the floor, then additive").isEqualTo(3);
     }
 
     @Test
