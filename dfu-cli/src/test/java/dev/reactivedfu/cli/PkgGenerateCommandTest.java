@@ -323,18 +323,32 @@ class PkgGenerateCommandTest {
     }
 
     @Test
-    void a_bootloader_hex_with_uicr_records_is_refused_naming_the_option_and_the_range() {
+    void a_bootloader_hex_with_uicr_records_packages_the_bootloader_alone_as_nrfutil_does() throws IOException {
         // bootloader 0x78000..0x79FFF; UICR NRFFW[0] (its start address) 0x10001014..0x10001017 and the MBR
-        // parameter page address 0x10001018..0x1000101B: not flash a package can write
-        String bl = hex("bl.hex", IntelHex.builder().put(0x78000, seeded(0x2000, 2))
+        // parameter page address 0x10001018..0x1000101B, as every SDK bootloader hex carries them
+        byte[] image = seeded(0x2000, 2);
+        String bl = hex("bl.hex", IntelHex.builder().put(0x78000, image)
                 .put(0x10001014L, new byte[] {0, (byte) 0x80, 0x07, 0, 0, (byte) 0xE0, 0x07, 0}).build());
+
+        CliRun run = CliRun.dfu("pkg", "generate", "--hw-version", "52", "--sd-req", "0xCA",
+                "--bootloader-version", "2", "--bootloader", bl, out());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);
+        DfuPackage pkg = new DfuPackageReader().read(Path.of(out()));
+        assertThat(pkg.images()).singleElement().satisfies(i -> assertThat(i.firmware()).isEqualTo(image));
+    }
+
+    @Test
+    void a_bootloader_hex_with_data_in_ram_is_refused_naming_the_option_and_the_range() {
+        String bl = hex("bl.hex", IntelHex.builder().put(0x78000, seeded(0x2000, 2))
+                .put(0x20000000L, seeded(16, 4)).build());
 
         CliRun run = CliRun.dfu("pkg", "generate", "--hw-version", "52", "--sd-req", "0xCA",
                 "--bootloader-version", "2", "--bootloader", bl, out());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_PACKAGE);
         assertThat(run.errLines()).singleElement().asString().startsWith("error: " + bl + ": --bootloader holds "
-                + "data at 0x10001014..0x1000101B, outside a bootloader's image region").contains("UICR");
+                + "data at 0x20000000..0x2000000F, outside a bootloader's image region");
         assertThat(Path.of(out())).doesNotExist();
     }
 

@@ -39,10 +39,12 @@ import java.util.Locale;
  *   <li>a SoftDevice's image region is {@code [0, FLASH_END)}; its MBR below the MBR end ({@code 0x1000}, or
  *       {@code 0x3000} for nrfutil's "s132" variant, decided as nrfutil's source intends, on every platform) is
  *       left out as nrfutil leaves it out: the bootloader never replaces the MBR;</li>
- *   <li>data outside the image region (at or above {@code FLASH_END}: FICR, UICR, or no nRF52 memory at all) is
- *       refused rather than dropped: a package cannot write UICR, so a build relying on those records (for
- *       instance a bootloader's start address at {@code 0x10001014}) must program them with a debugger. The error
- *       is one line naming the option, the file and the first address range outside the region.</li>
+ *   <li>FICR and UICR records ({@code 0x10000000..0x10001FFF}) are left out, as nrfutil leaves them out: every
+ *       SDK bootloader hex carries its start address ({@code NRFFW[0]} at {@code 0x10001014}) and the MBR parameter
+ *       page address there, which describe the chip and were programmed with the first bootloader;</li>
+ *   <li>any other data outside the image region (above {@code FLASH_END} and not FICR/UICR: no nRF52 flash, RAM,
+ *       peripherals) is refused rather than dropped. The error is one line naming the option, the file and the first
+ *       address range outside the region.</li>
  * </ul>
  * A {@code .bin} has no addresses and is taken as it is.
  */
@@ -109,10 +111,15 @@ public final class FirmwareFiles {
                         "the MBR page below 0x1000 belongs to the MBR, which no update replaces; give the "
                                 + kind.option.substring(2) + "'s own hex, not a merged one");
             }
+            if (s.address() >= FICR && s.end() <= UICR_END) {
+                // FICR/UICR records (an SDK bootloader hex carries NRFFW[0] and the MBR parameter page address at
+                // 0x10001014/0x10001018) describe the chip, not the image: left out, as nrfutil leaves them out
+                continue;
+            }
             if (s.end() > FLASH_END) {
                 long lo = Math.max(s.address(), FLASH_END);
                 throw outside(file, kind, lo, s.end(), beyond(lo) + " is not an image region and a DFU package "
-                        + "cannot write it; remove those records from the hex file (program them with a debugger)");
+                        + "cannot write it; remove those records from the hex file");
             }
         }
         IntelHex image = hex.slice(from, FLASH_END);

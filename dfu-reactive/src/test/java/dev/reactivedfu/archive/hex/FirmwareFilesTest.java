@@ -36,17 +36,27 @@ class FirmwareFilesTest {
     private static final byte[] MAGIC = {(byte) 0xDB, (byte) 0xE5, (byte) 0xB1, 0x51};
 
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void uicr_data_is_refused_naming_the_option_and_the_range(Kind kind) throws IOException {
+    @EnumSource(value = Kind.class, names = {"APPLICATION", "BOOTLOADER"})
+    void uicr_records_are_left_out_as_nrfutil_leaves_them_out(Kind kind) throws IOException {
         // image 0x27000..0x270FF, UICR NRFFW[0] (bootloader start address) 0x10001014..0x10001017
         Path file = hex("fw.hex", IntelHex.builder().put(0x27000, filled(0x100, 0x11))
                 .put(0x10001014L, new byte[] {0, (byte) 0xF0, 0x07, 0}).build());
 
+        assertThat(FirmwareFiles.read(file, kind)).isEqualTo(filled(0x100, 0x11));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void data_in_ram_is_refused_naming_the_option_and_the_range(Kind kind) throws IOException {
+        // image 0x27000..0x270FF, then 16 bytes at 0x20000000 (RAM): no image region holds them
+        Path file = hex("fw.hex", IntelHex.builder().put(0x27000, filled(0x100, 0x11))
+                .put(0x20000000L, filled(16, 0x33)).build());
+
         assertThatThrownBy(() -> FirmwareFiles.read(file, kind))
                 .isInstanceOfSatisfying(PackageException.class,
                         e -> assertThat(e.fault()).isEqualTo(PackageException.Fault.OPTION))
-                .hasMessageStartingWith(file + ": " + kind.option() + " holds data at 0x10001014..0x10001017")
-                .hasMessageContaining("UICR")
+                .hasMessageStartingWith(file + ": " + kind.option() + " holds data at 0x20000000..0x2000000F")
+                .hasMessageContaining("outside nRF52 flash")
                 .hasMessageNotContaining("\n");
     }
 
