@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code dfu.link.prn} ({@code dfu_link_prn})</td><td>gauge: the PRN interval now (0: off)</td>
  *       <td>device</td></tr>
  *   <tr><td>{@code dfu.link.rtt} ({@code dfu_link_rtt_seconds_count}, {@code _sum}, {@code _max})</td>
- *       <td>timer: round trips of CRC GET and PING</td><td>device</td></tr>
+ *       <td>timer: round trips of CRC GET, PING and PRN notifications</td><td>device</td></tr>
  *   <tr><td>{@code dfu.link.lost.writes} ({@code dfu_link_lost_writes_total})</td>
  *       <td>counter: losses the link tuning reacted to</td><td>device</td></tr>
  *   <tr><td>{@code dfu.link.throughput} ({@code dfu_link_throughput_bytes_per_second})</td>
@@ -119,7 +119,7 @@ public final class MicrometerDfuMetrics implements DfuMetrics {
     @Override
     public void roundTrip(String device, Duration roundTrip) {
         Timer.builder("dfu.link.rtt")
-                .description("Round trips of CRC GET and PING requests, from the request leaving the port to its answer")
+                .description("Round trips of CRC GET, PING and PRN notifications, from the bytes leaving the port to the answer")
                 .tag("device", device)
                 .register(registry)
                 .record(roundTrip);

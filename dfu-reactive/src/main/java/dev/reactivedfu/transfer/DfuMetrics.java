@@ -51,9 +51,9 @@ public interface DfuMetrics {
     }
 
     /**
-     * A request on {@code device} was answered {@code roundTrip} after it had left the port: a CRC GET or a PING
-     * (requests whose answer waits for nothing but the line and the device's parser, unlike CREATE or EXECUTE which
-     * wait for flash).
+     * A round trip on {@code device} took {@code roundTrip}, from the bytes leaving the port to the answer: a CRC GET
+     * or a PING answered, or a write acknowledged by its PRN notification (requests whose answer waits for nothing
+     * but the line, the device's queue of writes and its parser, unlike CREATE or EXECUTE which wait for flash).
      */
     default void roundTrip(String device, Duration roundTrip) {
     }

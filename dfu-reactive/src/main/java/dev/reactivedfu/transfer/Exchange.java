@@ -50,7 +50,7 @@ final class Exchange {
         this(connection, port, options, scheduler, DfuMetrics.noop());
     }
 
-    /** As the four-argument constructor, reporting round trips of CRC GET and PING to {@code metrics}. */
+    /** As the four-argument constructor, reporting round trips (CRC GET, PING, notifications) to {@code metrics}. */
     Exchange(DfuConnection connection, String port, DfuOptions options, Scheduler scheduler, DfuMetrics metrics) {
         this.metrics = metrics;
         this.connection = connection;
@@ -177,8 +177,16 @@ final class Exchange {
         OpCode op = request.opCode();
         if ((op == OpCode.CRC_GET || op == OpCode.PING) && frame instanceof DfuResponse response
                 && !(response instanceof DfuResponse.Error)) {
-            metrics.roundTrip(port, Duration.ofNanos(Math.max(0, scheduler.now(TimeUnit.NANOSECONDS) - sentAtNanos)));
+            roundTripSince(sentAtNanos);
         }
+    }
+
+    /**
+     * Reports a round trip that started at {@code sentAtNanos} on this exchange's scheduler and ends now: a request
+     * answered here, or a write acknowledged by its PRN notification ({@link ObjectStreamer}).
+     */
+    void roundTripSince(long sentAtNanos) {
+        metrics.roundTrip(port, Duration.ofNanos(Math.max(0, scheduler.now(TimeUnit.NANOSECONDS) - sentAtNanos)));
     }
 
     /**

@@ -14,7 +14,9 @@ import reactor.core.publisher.Sinks;
 import reactor.util.function.Tuple2;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Streams the WRITEs of one object range as a {@code Flux} of MTU-sized chunks, requested only as PRN credits
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Every notification is checked against the local image: its offset must be the end of the {@code k·n}-th write
  * and its CRC the image's CRC there; otherwise writes were lost ({@link CrcMismatchException}). The wait for a
  * notification starts when the writes it acknowledges have been sent and is bounded by the WRITE timeout
- * ({@link DfuTimeoutException} for {@link OpCode#WRITE}).
+ * ({@link DfuTimeoutException} for {@link OpCode#WRITE}). A verified notification's round trip, from its write
+ * leaving the port to the notification, is reported to the exchange's metrics.
  */
 final class ObjectStreamer {
 
@@ -65,7 +68,13 @@ final class ObjectStreamer {
                 ends[i] = Math.min(end, from + (long) (i + 1) * chunk);
             }
             if (prn == 0) {
-                return Flux.range(0, writes).concatMap(i -> send(exchange, image, ends, from, i, tracker, null), 0);
+                return Flux.range(0, writes).concatMap(i -> send(exchange, image, ends, from, i, tracker, null, null), 0);
+            }
+            // when each write left the port, on the exchange's scheduler (-1: not yet; a synchronous transport may
+            // answer before the send completes): written by the sending thread, read by the inbound one
+            AtomicLongArray sentAt = new AtomicLongArray(writes);
+            for (int i = 0; i < writes; i++) {
+                sentAt.set(i, -1);
             }
             int notifications = writes / prn;
             int allowed = Math.max(credit, prn);
@@ -80,12 +89,18 @@ final class ObjectStreamer {
                             t -> sentAtLeast(sent, (int) (t.getT1() + 2) * prn)
                                     .then(Mono.delay(timeout, exchange.scheduler())))
                     .onErrorMap(TimeoutException.class, e -> new DfuTimeoutException(OpCode.WRITE, timeout))
-                    .concatMap(t -> verify(t, image, ends, prn, acknowledged, tracker));
+                    .concatMap(t -> verify(t, image, ends, prn, acknowledged, tracker)
+                            .doOnSuccess(x -> {
+                                long at = sentAt.get((int) (t.getT1() + 1) * prn - 1);
+                                if (at >= 0) {
+                                    exchange.roundTripSince(at);
+                                }
+                            }));
 
             Flux<DfuEvent> sends = Flux.range(0, writes).concatMap(i -> acknowledged.asFlux()
                     .filter(acked -> i < acked + allowed)
                     .next()
-                    .thenMany(send(exchange, image, ends, from, i, tracker, sent)), 0);
+                    .thenMany(send(exchange, image, ends, from, i, tracker, sent, sentAt)), 0);
 
             // acks first: its listener must be installed before the first write can cause a notification
             return Flux.merge(acks, sends);
@@ -97,13 +112,16 @@ final class ObjectStreamer {
     }
 
     private static Mono<DfuEvent> send(Exchange exchange, LocalImage image, long[] ends, long from, int i,
-                                       Tracker tracker, Sinks.Many<Integer> sent) {
+                                       Tracker tracker, Sinks.Many<Integer> sent, AtomicLongArray sentAt) {
         long start = i == 0 ? from : ends[i - 1];
         int length = (int) (ends[i] - start);
         DfuEvent[] event = new DfuEvent[1];
         // counted as soon as the port took the bytes, even if the stream is cancelled right then
         return exchange.write(new DfuRequest.Write(image.slice(start, length)))
                 .doOnSuccess(v -> {
+                    if (sentAt != null) {
+                        sentAt.set(i, exchange.scheduler().now(TimeUnit.NANOSECONDS));
+                    }
                     event[0] = tracker.sent(start, length);
                     if (sent != null) {
                         sent.tryEmitNext(i + 1);

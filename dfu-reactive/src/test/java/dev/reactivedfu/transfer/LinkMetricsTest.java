@@ -102,6 +102,11 @@ class LinkMetricsTest {
         assertThat(r.error()).isNull();
         assertThat(windows).startsWith(3, 6, 12, 24, 48);
         assertThat(registry.find("dfu.link.lost.writes").counter()).isNull();
+        // round trips of the pings and CRC GETs, and of each PRN notification: every one the device's 5 ms
+        long requests = device.received(OpCode.PING).size() + device.received(OpCode.CRC_GET).size();
+        io.micrometer.core.instrument.Timer rtt = registry.get("dfu.link.rtt").tags("device", "fake").timer();
+        assertThat(rtt.count()).isGreaterThan(requests);
+        assertThat(rtt.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(rtt.count() * 5.0);
     }
 
     @Test

@@ -36,7 +36,7 @@ import java.util.Arrays;
  *   <tr><td>{@code dfu_link_window}, {@code dfu_link_prn}</td><td>the engine's link gauges {@code dfu.link.window}
  *       (writes in flight allowed now) and {@code dfu.link.prn} (the PRN interval now)</td><td>port</td></tr>
  *   <tr><td>{@code dfu_link_rtt_seconds_count}, {@code _sum}, {@code _max}</td>
- *       <td>{@code dfu.link.rtt}: round trips of CRC GET and PING</td><td>port</td></tr>
+ *       <td>{@code dfu.link.rtt}: round trips of CRC GET, PING and PRN notifications</td><td>port</td></tr>
  *   <tr><td>{@code dfu_link_lost_writes_total}</td><td>{@code dfu.link.lost.writes}: losses the window reacted to</td>
  *       <td>port</td></tr>
  *   <tr><td>{@code dfu_link_throughput_bytes_per_second}</td>
