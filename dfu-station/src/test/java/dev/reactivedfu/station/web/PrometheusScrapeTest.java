@@ -47,6 +47,10 @@ class PrometheusScrapeTest {
                 assertThat(prom.scalar("dfu_station_info{package_hash=\""
                         + StationInfo.sha256(Boards.app24kBytes()) + "\"}")).isEqualTo(1);
                 assertThat(prom.scalar("up{job=\"dfu-station\"}")).isEqualTo(1);
+                // the link meters, one series per port: every board pinged (a round trip), three sent data
+                assertThat(prom.scalar("count(dfu_link_window >= 1)")).isEqualTo(4);
+                assertThat(prom.scalar("count(dfu_link_rtt_seconds_count >= 1)")).isEqualTo(4);
+                assertThat(prom.scalar("count(dfu_link_throughput_bytes_per_second > 0)")).isEqualTo(3);
             }
         }
     }
