@@ -134,11 +134,14 @@ class ModelTimeTest {
         assertThat(later.trace()).as("seed " + seed).isEqualTo(punctual.trace());
         assertThat(late.answers()).as("seed " + seed).isEqualTo(punctual.answers());
         assertThat(late.counters()).as("seed " + seed).isEqualTo(punctual.counters());
-        // the first object's writes arrive during its page erase: two buffers hold, the rest is dropped; a drop
-        // happens only while flash holds the CPU and every buffer
+        // the first object's writes arrive during its page erase: the buffers fill and the rest is dropped; a drop
+        // happens only while every buffer is held and the CPU is busy: halted by flash, or (seed 7258499469164)
+        // still answering a request right after flash let go of it
         List<String> drops = punctual.trace().stream().filter(l -> l.contains("dropped")).toList();
         assertThat(drops).as("seed " + seed).isNotEmpty()
-                .allMatch(l -> l.contains("all 3 RX buffers held, the CPU is halted by flash"));
+                .allMatch(l -> l.contains("all 3 RX buffers held, the CPU is halted by flash")
+                        || l.contains("all 3 RX buffers held, the CPU is answering"))
+                .anyMatch(l -> l.contains("all 3 RX buffers held, the CPU is halted by flash"));
         assertThat(punctual.counters().rxOverflows()).isEqualTo(drops.size());
     }
 
