@@ -50,7 +50,7 @@ class PrometheusNamesTest {
         System.out.println("PrometheusNamesTest lossy line seed: " + seed + " (rerun with -Ddfu.test.seed=" + seed + ")");
         PrometheusMeterRegistry registry = PrometheusMeters.create(StationInfo.of(Boards.app24kBytes()));
         List<StandInStation.Board> boards = List.of(new StandInStation.Board("s1", Boards.good(0)),
-                new StandInStation.Board("s2", Boards.lossy(0, 0.0001, seed)));
+                new StandInStation.Board("s2", Boards.lossy(0, 0.0003, seed)));
         try (StandInStation station = new StandInStation(registry, Boards.app24k(), boards)) {
             station.start();
             assertThat(station.awaitDone(Duration.ofSeconds(60))).isTrue();
