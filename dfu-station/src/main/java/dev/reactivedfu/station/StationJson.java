@@ -84,8 +84,8 @@ public final class StationJson {
     }
 
     /**
-     * An engine event as {@code dfu flash --json} prints it (dfu-cli's {@code JsonLinesRenderer}; a test in dfu-cli
-     * holds the two to the same output).
+     * An engine event as {@code dfu flash --json} prints it: dfu-cli's {@code JsonLinesRenderer} prints exactly these
+     * objects, so the station's and a single board's JSON cannot drift apart.
      */
     public static Optional<ObjectNode> engine(DfuEvent event) {
         ObjectNode n = JSON.createObjectNode();
@@ -153,14 +153,20 @@ public final class StationJson {
         return Optional.of(n);
     }
 
-    private static ObjectNode summary(String result, UpdateSummary summary, DfuException cause) {
+    /**
+     * The {@code summary} object that ends every update's events; {@code summary} may be null when nothing was counted
+     * yet (counts 0, no {@code images}), {@code cause} null on success.
+     */
+    public static ObjectNode summary(String result, UpdateSummary summary, DfuException cause) {
         ObjectNode n = JSON.createObjectNode();
         n.put("event", "summary").put("result", result);
-        n.put("bytes_sent", summary.bytesSent());
-        n.put("bytes_resent", summary.bytesResent());
-        n.put("retries", summary.retries());
-        n.put("duration_ms", summary.durationMillis());
-        n.put("images", summary.images());
+        n.put("bytes_sent", summary == null ? 0 : summary.bytesSent());
+        n.put("bytes_resent", summary == null ? 0 : summary.bytesResent());
+        n.put("retries", summary == null ? 0 : summary.retries());
+        n.put("duration_ms", summary == null ? 0 : summary.durationMillis());
+        if (summary != null) {
+            n.put("images", summary.images());
+        }
         if (cause == null) {
             n.putNull("error");
         } else {
