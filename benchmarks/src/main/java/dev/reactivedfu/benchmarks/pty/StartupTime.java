@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -q -B -pl benchmarks,dfu-cli -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.reactivedfu.benchmarks.pty.StartupTime \
  *     [--dfu ./dfu] [--runs 7] [--key] [--package FILE.zip]   (default: the 200 KiB application)
+ *     [--java-opts "-X..."]   (DFU_JAVA_OPTS for dfu flash: more JVM flags, to try them)
  * </pre>
  */
 public final class StartupTime {
@@ -37,14 +38,16 @@ public final class StartupTime {
         int runs = 7;
         boolean withKey = false;
         Path pkg = null;
+        String javaOpts = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dfu" -> dfu = Path.of(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--key" -> withKey = true;
                 case "--package" -> pkg = Path.of(args[++i]);
+                case "--java-opts" -> javaOpts = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--dfu PATH, --runs N, --key, --package FILE)");
+                        + " (--dfu PATH, --runs N, --key, --package FILE, --java-opts OPTS)");
             }
         }
         dfu = dfu.toAbsolutePath();
@@ -60,6 +63,7 @@ public final class StartupTime {
         flash.add(pkg.toString());
         System.out.println("dfu " + String.join(" ", flash));
         List<Double> seconds = new ArrayList<>();
+        List<Double> cpus = new ArrayList<>();
         String java = "";
         for (int r = 0; r < runs; r++) {
             Path runDir = Files.createDirectories(dir.resolve("run" + r));
@@ -70,13 +74,20 @@ public final class StartupTime {
                         .redirectOutput(runDir.resolve("flash.out").toFile())
                         .redirectError(runDir.resolve("flash.err").toFile());
                 pb.environment().put("DFU_SHOW_JAVA", "1");
+                if (javaOpts != null) {
+                    pb.environment().put("DFU_JAVA_OPTS", javaOpts);
+                }
                 Instant launch = Instant.now();
                 Process p = pb.start();
                 Optional<Double> first = Optional.empty();
+                double cpu = Double.NaN;
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (first.isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                     first = board.firstFrameIn();
+                    if (first.isPresent()) {
+                        cpu = cpuSeconds(p.pid());
+                    }
                 }
                 if (first.isEmpty()) {
                     first = board.firstFrameIn();
@@ -93,7 +104,11 @@ public final class StartupTime {
                 }
                 double s = Duration.between(launch, board.wallClock(first.get())).toNanos() / 1e9;
                 seconds.add(s);
-                System.out.printf(Locale.ROOT, "run %d: first byte %.3f s after launch%n", r, s);
+                if (!Double.isNaN(cpu)) {
+                    cpus.add(cpu);
+                }
+                System.out.printf(Locale.ROOT, "run %d: first byte %.3f s after launch (CPU by then %.2f s)%n", r, s,
+                        cpu);
             }
         }
         System.out.println(java.isEmpty() ? "(the launcher did not print its java command: DFU_SHOW_JAVA unsupported)"
@@ -103,7 +118,24 @@ public final class StartupTime {
             System.out.printf(Locale.ROOT, "launch -> first byte over %d runs: median %.3f s, min %.3f s, max %.3f s%n",
                     sorted.size(), median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
         }
+        if (!cpus.isEmpty()) {
+            List<Double> sorted = cpus.stream().sorted(Comparator.naturalOrder()).toList();
+            System.out.printf(Locale.ROOT, "CPU (all threads) of dfu flash by its first byte: median %.2f s, min %.2f s,"
+                    + " max %.2f s (seen within 5 ms of the byte)%n", median(sorted), sorted.get(0),
+                    sorted.get(sorted.size() - 1));
+        }
         System.out.println("load average: " + loadAverage());
+    }
+
+    /** User + system CPU seconds of a process so far (Linux {@code /proc/PID/stat}, 100 ticks a second), or NaN. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime: fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     static double median(List<Double> sorted) {
