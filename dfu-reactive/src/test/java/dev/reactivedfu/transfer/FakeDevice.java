@@ -496,7 +496,7 @@ final class FakeDevice {
                     heldUntil = leaves;
                     heldSends++;
                     return Mono.delay(Duration.ofNanos(leaves - now), scheduler)
-                            .then(Mono.fromRunnable(() -> {
+                            .then(Mono.<Void>fromRunnable(() -> {
                                 heldSends--;
                                 handle(request);
                             }))
