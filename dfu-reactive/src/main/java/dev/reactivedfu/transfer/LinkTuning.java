@@ -39,6 +39,7 @@ final class LinkTuning {
 
     private final DfuOptions.FlowControl config;
     private final boolean fromLearned;
+    private final int learnedWindow;
     private int ceiling;
     private boolean started;
     private int window;
@@ -69,6 +70,7 @@ final class LinkTuning {
         this.port = port;
         this.ceiling = config.ceiling();
         this.fromLearned = config.adaptive() && learned != null;
+        this.learnedWindow = learned == null ? 0 : learned.window();
         int start = Math.max(1, config.prn()) * config.window();
         if (config.adaptive() && learned != null) {
             this.window = clamp(learned.window());
@@ -101,8 +103,9 @@ final class LinkTuning {
             ceiling = line.outputBuffer() > 0
                     ? Math.max(config.floor(), line.outputBuffer() / Math.max(1, writeFrameBytes))
                     : config.ceiling();
-            if (!started && !fromLearned) {
-                window = ceiling;
+            if (!started) {
+                // what the port learned may lie above the configured ceiling: it was learned under this one
+                window = fromLearned ? Math.max(config.floor(), Math.min(learnedWindow, ceiling)) : ceiling;
                 notifications = true;
             }
         } else {
