@@ -56,12 +56,27 @@ public final class StationScaleBenchmark {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         DfuPackage pkg = pkg();
-        run(1, pkg); // warm-up: JIT and class loading out of the first figure
+        AtomicLong tasks = new AtomicLong();
+        if (Boolean.getBoolean("count.tasks")) {
+            reactor.core.scheduler.Schedulers.onScheduleHook("count", r -> {
+                tasks.incrementAndGet();
+                return r;
+            });
+        }
+        // warm-up: JIT compilation and class loading out of every figure (a 1-board warm-up left the compiler
+        // busy through the first runs, seconds of CPU that belong to no update)
+        for (int i = 0; i < Integer.getInteger("warmup.runs", 2); i++) {
+            run(Integer.getInteger("warmup.boards", 32), pkg);
+        }
         double single = 0;
         System.out.println("| boards | passed | wall s | aggregate KiB/s | vs N x one board | CPU s per update | peak heap MiB | peak threads |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int n : sizes) {
+            long t0 = tasks.get();
             Result r = run(n, pkg);
+            if (Boolean.getBoolean("count.tasks")) {
+                System.out.println("tasks per update: " + (tasks.get() - t0) / n);
+            }
             if (n == 1 || single == 0) {
                 single = r.aggregateBytesPerSecond() / n;
             }

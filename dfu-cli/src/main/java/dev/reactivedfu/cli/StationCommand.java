@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
@@ -310,11 +312,33 @@ public final class StationCommand implements Callable<Integer> {
     private int run(Station station, StationView view, SimulatedFloor floor, DfuPackage pkg, PrintWriter out,
                     PrintWriter err) {
         Object renderLock = new Object();
-        Disposable events = station.events().subscribe(e -> {
+        // the view draws on its own thread: a slow terminal or a JSON pipe nobody reads never holds an update back
+        // (the station keeps a bounded backlog for it and coalesces its progress meanwhile)
+        Scheduler viewThread = Schedulers.newSingle("station-view");
+        Disposable events = station.events().publishOn(viewThread, 256).subscribe(e -> {
             synchronized (renderLock) {
                 view.onEvent(e);
             }
+        }, e -> {
+            synchronized (renderLock) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+            }
         });
+        try {
+            return runViewed(station, view, floor, pkg, out, err, renderLock, events, viewThread);
+        } finally {
+            viewThread.dispose();
+        }
+    }
+
+    /** Waits until the view has drawn every event the station emitted so far. */
+    private static void caughtUp(Scheduler viewThread) {
+        Mono.fromRunnable(() -> { }).subscribeOn(viewThread).then().block(Duration.ofSeconds(10));
+    }
+
+    private int runViewed(Station station, StationView view, SimulatedFloor floor, DfuPackage pkg, PrintWriter out,
+                    PrintWriter err, Object renderLock, Disposable events, Scheduler viewThread) {
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Station.StationOutcome> outcome = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -336,12 +360,14 @@ public final class StationCommand implements Callable<Integer> {
         }
         if (interrupt.fired()) {
             station.recordsWritten().block(Duration.ofSeconds(10));
+            caughtUp(viewThread);
             events.dispose();
             synchronized (renderLock) {
                 view.onStopped(inProgress.get());
             }
             return ExitCodes.INTERRUPTED;
         }
+        caughtUp(viewThread);
         events.dispose();
         if (error.get() != null) {
             Throwable t = error.get();

@@ -18,7 +18,20 @@ final class HostLine {
     /** No time: nothing queued, nothing in flight. */
     static final long NEVER = Long.MAX_VALUE;
 
-    private record Chunk(byte[] bytes, long readyAt) {
+    /** Bytes written at once, and where their first END is ({@code -1}: none), so a wake needs no byte scan. */
+    private record Chunk(byte[] bytes, long readyAt, int firstEnd) {
+        /** The index of the first END at or after {@code from}, or {@code -1}. */
+        int endFrom(int from) {
+            if (firstEnd < 0 || firstEnd >= from) {
+                return firstEnd;
+            }
+            for (int i = from; i < bytes.length; i++) {
+                if ((bytes[i] & 0xFF) == Slip.END) {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     private final long byteNanos;
@@ -46,7 +59,14 @@ final class HostLine {
      */
     long write(byte[] bytes, long sendTime) {
         if (bytes.length > 0) {
-            chunks.add(new Chunk(bytes.clone(), sendTime + latencyNanos));
+            int firstEnd = -1;
+            for (int i = 0; i < bytes.length; i++) {
+                if ((bytes[i] & 0xFF) == Slip.END) {
+                    firstEnd = i;
+                    break;
+                }
+            }
+            chunks.add(new Chunk(bytes.clone(), sendTime + latencyNanos, firstEnd));
         }
         long start = Math.max(sendTime, estimatedFreeAt);
         estimatedFreeAt = start + bytes.length * byteNanos;
@@ -94,17 +114,23 @@ final class HostLine {
      * packet ({@link #NEVER} when no END is queued). Used only to wake the device in time, never for a decision.
      */
     long nextEndArrival() {
+        return nextEndArrival(Long.MIN_VALUE);
+    }
+
+    /** {@link #nextEndArrival()} when no further byte may start before {@code notBefore} (the line is held till then). */
+    long nextEndArrival(long notBefore) {
         if (inFlight() && inFlightByte == Slip.END) {
             return inFlightArrival;
         }
-        long end = inFlight() ? inFlightArrival : freeAt;
+        long end = Math.max(inFlight() ? inFlightArrival : freeAt, notBefore);
         int from = index;
         for (Chunk c : chunks) {
-            for (int i = from; i < c.bytes().length; i++) {
-                end = Math.max(end, c.readyAt()) + byteNanos;
-                if ((c.bytes()[i] & 0xFF) == Slip.END) {
-                    return end;
-                }
+            // a chunk's bytes follow each other once its first one has started: readyAt counts once per chunk
+            int e = c.endFrom(from);
+            int last = e < 0 ? c.bytes().length - 1 : e;
+            end = Math.max(end, c.readyAt()) + (last - from + 1) * byteNanos;
+            if (e >= 0) {
+                return end;
             }
             from = 0;
         }

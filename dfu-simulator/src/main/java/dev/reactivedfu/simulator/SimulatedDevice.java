@@ -2,6 +2,7 @@ package dev.reactivedfu.simulator;
 
 import dev.reactivedfu.protocol.Slip;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -63,10 +64,12 @@ public final class SimulatedDevice implements Disposable {
      * @param dataCreates     data objects created
      * @param executes        successful EXECUTE size checks
      * @param resets          resets (power-on not counted)
+     * @param bytesDropped    bytes the {@link Fault.DropBytes} fault took (also counted in {@code bytesLost})
+     * @param bytesCorrupted  bytes the {@link Fault.CorruptBytes} fault changed
      */
     public record Counters(long framesReceived, long rxOverflows, long badEscapes, long refusedBytes, long bytesLost,
                            long responsesSent, long responsesLost, long commandCreates, long dataCreates,
-                           long executes, long resets) {
+                           long executes, long resets, long bytesDropped, long bytesCorrupted) {
         /** Frames received but never processed: RX overflows and bad escapes. */
         public long framesDropped() {
             return rxOverflows + badEscapes;
@@ -89,7 +92,12 @@ public final class SimulatedDevice implements Disposable {
         RESETTING
     }
 
-    private record Delivery(long at, byte[] frame) {
+    /**
+     * Something for the host at real time {@code at} (the later of its model time and the clock when it was made, as
+     * a timer armed then would fire), in the order made on ties: an answer's frame, or, without one, a reset for the
+     * reset listeners.
+     */
+    private record Notice(long at, long seq, byte[] frame) {
     }
 
     private final SimulatorConfig config;
@@ -115,6 +123,8 @@ public final class SimulatedDevice implements Disposable {
     private Phase phase = Phase.IDLE;
     private long phaseEnd = NEVER;
     private SimulatedBootloader.Reaction reaction;
+    /** The reaction's responses as SLIP frames, from the start of the RESPONSE phase to their transmission. */
+    private byte[][] frames;
     private long listeningFrom;
     private long stalledUntil;
     private long txFreeAt = Long.MIN_VALUE;
@@ -125,7 +135,9 @@ public final class SimulatedDevice implements Disposable {
     private boolean stallFired;
 
     // real timers: they only wake the timeline and deliver answers
-    private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+    private final java.util.PriorityQueue<Notice> notices = new java.util.PriorityQueue<>(
+            java.util.Comparator.comparingLong(Notice::at).thenComparingLong(Notice::seq));
+    private long noticeSeq;
     private Disposable wake;
     private long wakeAt = NEVER;
     private Consumer<byte[]> host;
@@ -139,6 +151,8 @@ public final class SimulatedDevice implements Disposable {
     private long responsesSent;
     private long responsesLost;
     private long resets;
+    private long bytesDropped;
+    private long bytesCorrupted;
 
     private SimulatedDevice(SimulatorConfig config, Scheduler scheduler, Flash flash) {
         this.config = Objects.requireNonNull(config, "config");
@@ -212,6 +226,16 @@ public final class SimulatedDevice implements Disposable {
         return Duration.ofNanos(Math.max(0, leftAt - now));
     }
 
+    /**
+     * Completes {@code delay} from now, on the device's own timer thread (the one its timeline runs on, so that a
+     * board's work stays on one thread). Lazy; cancelling it cancels the timer.
+     */
+    public Mono<Void> after(Duration delay) {
+        long nanos = delay.toNanos();
+        return Mono.create(sink -> sink.onDispose(nanos <= 0 ? worker.schedule(sink::success)
+                : worker.schedule(sink::success, nanos, TimeUnit.NANOSECONDS)));
+    }
+
     /** Sets the trace that sees every frame ({@code null} for none). */
     public synchronized void trace(FrameTrace trace) {
         this.trace = trace;
@@ -267,7 +291,23 @@ public final class SimulatedDevice implements Disposable {
                     event("inactivity timeout");
                     reset(false, "");
                 } else {
-                    arrive(line.take());
+                    // bytes run on while none of them completes a packet: nothing else changes meanwhile (the other
+                    // events and the line's hold stay as they are), so the same decisions as a turn of the loop
+                    // each, without recomputing them
+                    boolean changed = arrive(line.take());
+                    while (!changed) {
+                        long s = line.nextStart();
+                        if (s > until || s >= other || lineHeld()) {
+                            break;
+                        }
+                        line.start(Math.max(s, modelNow));
+                        long a = line.inFlightArrival();
+                        if (a > until || a >= other) {
+                            break;
+                        }
+                        modelNow = Math.max(modelNow, a);
+                        changed = arrive(line.take());
+                    }
                 }
             }
             modelNow = until;
@@ -282,8 +322,8 @@ public final class SimulatedDevice implements Disposable {
                 || rxQueue.size() >= config.rxBuffers());
     }
 
-    /** One byte reaches the device at {@link #modelNow}. */
-    private void arrive(int b) {
+    /** One byte reaches the device at {@link #modelNow}; returns whether it completed a packet. */
+    private boolean arrive(int b) {
         long t = modelNow;
         String deaf = mode != SimulatedBootloader.Mode.DFU ? "running the application"
                 : t < listeningFrom ? "booting" : t < stalledUntil ? "stalled" : null;
@@ -293,24 +333,29 @@ public final class SimulatedDevice implements Disposable {
                 lossReason = deaf;
                 event("bytes lost from here: the device is " + deaf);
             }
-            return;
+            return false;
         }
         lossReason = null;
+        // each byte's fate is drawn afresh from the seeded stream: a byte sent again meets a new draw, as on a line
         if (dropRate > 0 && random.nextDouble() < dropRate) {
             bytesLost++;
-            return;
+            bytesDropped++;
+            return false;
         }
         if (corruptRate > 0 && random.nextDouble() < corruptRate) {
             b ^= 1 << random.nextInt(8);
+            bytesCorrupted++;
         }
         boolean jammedBefore = slip.jammed();
         NordicSlipInput.Packet packet = slip.add(b);
         if (!jammedBefore && slip.jammed()) {
             event("SLIP input full: the device ignores everything until it is reset");
         }
-        if (packet != null) {
-            onPacket(packet);
+        if (packet == null) {
+            return false;
         }
+        onPacket(packet);
+        return true;
     }
 
     private void onPacket(NordicSlipInput.Packet packet) {
@@ -379,13 +424,18 @@ public final class SimulatedDevice implements Disposable {
         switch (phase) {
             case BEFORE -> {
                 phase = Phase.RESPONSE;
-                phaseEnd = t + (reaction.responses().isEmpty() ? 0 : responseNanos);
+                frames = new byte[reaction.responses().size()][];
+                for (int i = 0; i < frames.length; i++) {
+                    frames[i] = Slip.encode(reaction.responses().get(i));
+                }
+                phaseEnd = t + (frames.length == 0 ? 0 : responseNanos);
                 if (phaseEnd <= t) {
                     step();
                 }
             }
             case RESPONSE -> {
-                transmit(reaction);
+                transmit(reaction, frames);
+                frames = null;
                 phase = Phase.AFTER;
                 phaseEnd = t + reaction.afterResponse().duration(config.flashTiming()).toNanos();
                 if (phaseEnd <= t) {
@@ -416,10 +466,11 @@ public final class SimulatedDevice implements Disposable {
      * Puts the responses on the wire at {@link #modelNow}: one at a time, a response produced while the transmitter
      * is still sending the previous one is lost (Nordic's UART answers only when its transmitter is idle).
      */
-    private void transmit(SimulatedBootloader.Reaction r) {
+    private void transmit(SimulatedBootloader.Reaction r, byte[][] encoded) {
         long t = modelNow;
-        for (byte[] message : r.responses()) {
-            byte[] frame = Slip.encode(message);
+        for (int i = 0; i < encoded.length; i++) {
+            byte[] message = r.responses().get(i);
+            byte[] frame = encoded[i];
             long done = t;
             if (config.baud() > 0) {
                 if (txFreeAt > t) {
@@ -443,13 +494,7 @@ public final class SimulatedDevice implements Disposable {
         }
         resets++;
         boot(enterDfu, modelNow);
-        worker.schedule(() -> {
-            synchronized (this) {
-                for (Runnable listener : resetListeners) {
-                    listener.run();
-                }
-            }
-        });
+        post(modelNow, null);
     }
 
     private void boot(boolean enterDfu, long t) {
@@ -457,6 +502,7 @@ public final class SimulatedDevice implements Disposable {
         phase = Phase.IDLE;
         phaseEnd = NEVER;
         reaction = null;
+        frames = null;
         resetAt = NEVER;
         inactivityAt = NEVER;
         if (slip != null) {
@@ -489,15 +535,34 @@ public final class SimulatedDevice implements Disposable {
     }
 
     /**
-     * Arms one real timer for the next moment the timeline can produce something (a CPU step, a reset, a timer, the
-     * next complete frame while the CPU is idle). It may fire late: the timeline is computed in model time anyway.
+     * Arms one real timer for the next moment something can leave the timeline: an answer due to the host, a reset
+     * or a timer, or a moment before which nothing can be produced (a CPU step that answers, the next complete frame).
+     * Every estimate is a lower bound, so the timer is never late for an answer; it may fire late under load: the
+     * timeline is computed in model time anyway.
      */
     private void scheduleWake() {
-        long next = Math.min(resetAt, inactivityAt);
-        if (phase != Phase.IDLE && phase != Phase.RESETTING) {
-            next = Math.min(next, phaseEnd);
-        } else if (phase == Phase.IDLE) {
-            next = Math.min(next, corruptRate > 0 ? line.nextArrival() : line.nextEndArrival());
+        long next = Math.min(Math.min(resetAt, inactivityAt), notices.isEmpty() ? NEVER : notices.peek().at());
+        switch (phase) {
+            case IDLE -> next = Math.min(next, nextPacketEstimate(Long.MIN_VALUE));
+            case BEFORE -> next = Math.min(next, phaseEnd);
+            case RESPONSE -> {
+                // the first answer reaches the host its wire time and the adapter's latency after the phase ends
+                long answer = frames.length == 0 ? phaseEnd : phaseEnd + config.latency().toNanos()
+                        + (config.baud() > 0 ? config.wireTime(frames[0].length).toNanos() : 0);
+                next = Math.min(next, answer);
+            }
+            case AFTER -> {
+                if (reaction.reset() || rxQueue.size() > 1) {
+                    next = Math.min(next, phaseEnd);
+                } else {
+                    // a WRITE's word writes with no packet waiting produce nothing by themselves: the next answer
+                    // can only come from a packet that completes later; with flow control the line is held until
+                    // the phase ends, so no byte starts before it
+                    next = Math.min(next, Math.max(phaseEnd,
+                            nextPacketEstimate(config.flowControl() ? phaseEnd : Long.MIN_VALUE)));
+                }
+            }
+            case RESETTING -> { }
         }
         if (next == NEVER || (wake != null && wakeAt <= next && !wake.isDisposed())) {
             return;
@@ -511,33 +576,50 @@ public final class SimulatedDevice implements Disposable {
             synchronized (this) {
                 wake = null;
                 wakeAt = NEVER;
-                sync();
+                advance(now());
+                handOver();
+                scheduleWake();
             }
         };
         wake = delay <= 0 ? worker.schedule(task) : worker.schedule(task, delay, TimeUnit.NANOSECONDS);
     }
 
-    /** Hands {@code frame} to the host at model time {@code at}, after every frame due before it. */
-    private void deliver(long at, byte[] frame) {
-        deliveries.add(new Delivery(at, frame));
-        long delay = at - now();
-        Runnable task = () -> {
-            synchronized (this) {
-                long now = now();
-                while (!deliveries.isEmpty() && deliveries.peek().at() <= now) {
-                    byte[] f = deliveries.poll().frame();
-                    Consumer<byte[]> h = host;
-                    if (h != null) {
-                        h.accept(f);
-                    }
+    /** Gives the host every answer due by now and tells the reset listeners of every reset due, in order. */
+    private void handOver() {
+        long now = now();
+        while (!notices.isEmpty() && notices.peek().at() <= now) {
+            byte[] f = notices.poll().frame();
+            if (f == null) {
+                for (Runnable listener : resetListeners) {
+                    listener.run();
                 }
+                continue;
             }
-        };
-        if (delay <= 0) {
-            worker.schedule(task);
-        } else {
-            worker.schedule(task, delay, TimeUnit.NANOSECONDS);
+            Consumer<byte[]> h = host;
+            if (h != null) {
+                h.accept(f);
+            }
         }
+    }
+
+    /**
+     * The earliest moment a packet may complete, were the line held no longer than until {@code notBefore} (with
+     * byte corruption any byte may turn into an END): never later than the real moment.
+     */
+    private long nextPacketEstimate(long notBefore) {
+        return corruptRate > 0 ? line.nextArrival() : line.nextEndArrival(notBefore);
+    }
+
+    /**
+     * Hands {@code frame} to the host at model time {@code at}, after every frame due before it (by the wake timer,
+     * which every caller of the timeline re-arms).
+     */
+    private void deliver(long at, byte[] frame) {
+        post(at, frame);
+    }
+
+    private void post(long at, byte[] frame) {
+        notices.add(new Notice(Math.max(at, now()), noticeSeq++, frame));
     }
 
     private long now() {
@@ -630,7 +712,8 @@ public final class SimulatedDevice implements Disposable {
         sync();
         return new Counters(framesReceived, rxOverflows, badEscapesBefore + slip.badEscapes(),
                 refusedBefore + slip.refusedBytes(), bytesLost, responsesSent, responsesLost,
-                bootloader.commandCreates(), bootloader.dataCreates(), bootloader.executes(), resets);
+                bootloader.commandCreates(), bootloader.dataCreates(), bootloader.executes(), resets, bytesDropped,
+                bytesCorrupted);
     }
 
     /** The bootloader state machine (for tests that look deeper; call under no assumption of quiescence). */

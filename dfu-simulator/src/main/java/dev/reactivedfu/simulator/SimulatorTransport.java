@@ -143,7 +143,7 @@ public final class SimulatorTransport implements DfuTransport {
                 }
             }
             Duration onWire = device.hostWrite(bytes);
-            return onWire.isZero() ? Mono.empty() : Mono.delay(onWire, device.scheduler()).then();
+            return onWire.isZero() ? Mono.empty() : device.after(onWire);
         }
 
         /** Every frame received since the connection opened, decoded; hot, single subscriber. */

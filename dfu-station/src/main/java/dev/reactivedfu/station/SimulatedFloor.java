@@ -140,7 +140,7 @@ public final class SimulatedFloor {
                 .filter(i -> !placed.containsKey(sockets.get(i).name()))
                 .flatMap(i -> Mono.delay(arrivalStagger.multipliedBy(i), scheduler).doOnNext(t -> insertNext(i)))
                 .thenMany(Flux.empty());
-        Flux<Void> reactions = station.events().flatMap(e -> {
+        Flux<Void> reactions = station.allEvents().flatMap(e -> {
             if (e instanceof StationEvent.Engine en && en.event() instanceof DfuEvent.Progress p) {
                 PlacedBoard b = current.get(en.socket());
                 if (b != null && b.spec().pullAtOffset().isPresent() && p.bytes() >= b.spec().pullAtOffset().getAsLong()) {

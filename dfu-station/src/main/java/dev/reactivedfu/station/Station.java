@@ -67,7 +67,11 @@ public final class Station {
     private final Function<StationSocket, DfuTransport> updateTransport;
     private final List<Function<Station, Flux<?>>> companions;
 
+    /** Every event at once, for the simulated floor's operator, who must see each progress to pull a board. */
     private final Sinks.Many<StationEvent> sink = Sinks.many().multicast().directBestEffort();
+    private final java.util.concurrent.CopyOnWriteArrayList<EventLane> lanes =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int eventBacklog;
     private final Object emitLock = new Object();
     private final Map<String, StationEvent.SocketStateChanged> states = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -96,6 +100,7 @@ public final class Station {
         this.slots = new UpdateSlots(b.parallel == 0 ? Math.max(1, sockets.size()) : b.parallel);
         this.updateTransport = b.updateTransport;
         this.companions = List.copyOf(b.companions);
+        this.eventBacklog = b.eventBacklog;
         this.client = registry.map(r -> DfuClient.create(new MicrometerDfuMetrics(r))).orElseGet(DfuClient::create);
         if (sockets.isEmpty()) {
             throw new IllegalArgumentException("a station needs at least one socket: give --port, --simulate or "
@@ -162,11 +167,34 @@ public final class Station {
     }
 
     /**
-     * Every station event, hot: from subscription on, never completing while the station runs. Each subscriber gets
-     * every event (it is buffered for a subscriber that is behind).
+     * Every station event, hot: from subscription on, never completing while the station runs. Each subscriber has
+     * its own bounded backlog ({@link Builder#eventBacklog}, see {@link EventLane}): while it keeps up it gets every
+     * event in order; while it is behind, progress and summaries are coalesced to the latest per socket, every other
+     * event waits, and a subscriber that falls a whole backlog behind fails with an overflow error
+     * ({@link reactor.core.Exceptions#isOverflow}) instead of losing a result. A slow subscriber never holds the
+     * station back; one that does slow work in {@code onNext} should take the events on its own thread
+     * ({@code publishOn}).
      */
     public Flux<StationEvent> events() {
-        return sink.asFlux().onBackpressureBuffer();
+        return new Flux<StationEvent>() {
+            @Override
+            public void subscribe(reactor.core.CoreSubscriber<? super StationEvent> actual) {
+                EventLane[] self = new EventLane[1];
+                self[0] = new EventLane(actual, eventBacklog, () -> lanes.remove(self[0]));
+                lanes.add(self[0]);
+                actual.onSubscribe(self[0]);
+            }
+        };
+    }
+
+    /** Every event as it happens, without a backlog: for the simulated floor's operator only. */
+    Flux<StationEvent> allEvents() {
+        return sink.asFlux();
+    }
+
+    /** The subscribers' lanes now (for tests). */
+    List<EventLane> lanes() {
+        return List.copyOf(lanes);
     }
 
     /** {@link #events()} as the JSON objects of {@code dfu station --json}, one string each. */
@@ -368,6 +396,9 @@ public final class Station {
     void emit(StationEvent event) {
         synchronized (emitLock) {
             sink.tryEmitNext(event);
+            for (EventLane lane : lanes) {
+                lane.offer(event);
+            }
         }
     }
 
@@ -386,6 +417,7 @@ public final class Station {
         private Scheduler scheduler = Schedulers.parallel();
         private Duration pollInterval = Duration.ofMillis(250);
         private Duration probeTimeout = Duration.ofMillis(250);
+        private int eventBacklog = 4096;
         private Function<StationSocket, DfuTransport> updateTransport = StationSocket::transport;
         private final List<Function<Station, Flux<?>>> companions = new ArrayList<>();
 
@@ -465,6 +497,18 @@ public final class Station {
         /** How often an idle socket pings for a board, and a finished one for its leaving (default 250 ms). */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * How many events may wait for one subscriber of {@link #events()} that is behind (default 4096; progress and
+         * summaries are coalesced, so this counts states, engine steps and results).
+         */
+        public Builder eventBacklog(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("the event backlog must be at least 1, was " + events);
+            }
+            this.eventBacklog = events;
             return this;
         }
 

@@ -85,9 +85,10 @@ public final class PtySweep {
             int latency = baud >= 1_000_000 ? 16 : 1;
             for (boolean flow : flows) {
                 Case c = new Case(baud, latency, flow);
-                SimulatorConfig.FlashTiming flash = SimulatorConfig.FlashTiming.NRF52840;
-                ModelLimit limit = ModelLimit.of(pkg.images().get(0), baud, Duration.ofMillis(latency),
-                        SimulatorConfig.Profile.UART.mtu(), flash.pageErase(), flash.pageErase().multipliedBy(2));
+                // the limit of the board `dfu simulate` serves in this case, as LinkSweep works it out
+                ModelLimit limit = ModelLimit.of(pkg.images().get(0), SimulatorConfig.builder()
+                        .profile(SimulatorConfig.Profile.UART).baud(baud).latency(Duration.ofMillis(latency))
+                        .flowControl(flow).flashTiming(SimulatorConfig.FlashTiming.NRF52840).build());
                 double limitSeconds = limit.total().toNanos() / 1e9;
                 for (int r = 0; r < runs; r++) {
                     Result res = run(dfu, Files.createDirectories(dir.resolve("run" + n++)), zip, key, c, flashOpts);
