@@ -99,8 +99,14 @@ public final class StationScaleBenchmark {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Path dir = Files.createTempDirectory("station-bench");
+        // the simulated boards stand in for hardware: with -Dboards.threads=K they keep time on K threads of their
+        // own instead of the station's scheduler (their CPU is the process's either way)
+        int boardThreads = Integer.getInteger("boards.threads", 0);
+        reactor.core.scheduler.Scheduler boardTime = boardThreads > 0
+                ? reactor.core.scheduler.Schedulers.newParallel("boards", boardThreads)
+                : reactor.core.scheduler.Schedulers.parallel();
         SimulatedFloor floor = SimulatedFloor.builder().sockets(n).boardsPerSocket(1).presentAtStart(true)
-                .keepBoards(false)
+                .keepBoards(false).scheduler(boardTime)
                 .boards((s, k) -> SimulatedFloor.BoardSpec.of(SimulatorConfig.builder().baud(1_000_000)
                         .flowControl(true).latency(Duration.ofMillis(16))
                         .flashTiming(SimulatorConfig.FlashTiming.NRF52840).seed(s).build()))
@@ -120,6 +126,9 @@ public final class StationScaleBenchmark {
         } finally {
             sampler.shutdownNow();
             floor.dispose();
+            if (boardThreads > 0) {
+                boardTime.dispose();
+            }
         }
     }
 
