@@ -35,12 +35,53 @@ public final class DfuCli implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests: nothing calls {@code System.exit}). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     /** The configured command line, with the exception-to-exit-code mapping. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new DfuCli());
+        return configure(new CommandLine(new DfuCli()));
+    }
+
+    /**
+     * The command line for {@code args}: when they name a subcommand, {@code dfu} with only that one (picocli
+     * inspects, and instantiates, every subcommand it is given; some pull in Jackson or java.time on their own, a
+     * good part of {@code dfu flash}'s start-up before its first frame); otherwise {@link #commandLine()}.
+     */
+    static CommandLine commandLine(String... args) {
+        Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
+        if (only == null) {
+            return commandLine();
+        }
+        if (only == FlashCommand.class) {
+            FlashWarmup.start();
+        }
+        Command top = DfuCli.class.getAnnotation(Command.class);
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(new DfuCli())
+                .name(top.name())
+                .mixinStandardHelpOptions(top.mixinStandardHelpOptions());
+        spec.versionProvider(new Version());
+        spec.usageMessage().description(top.description()).footerHeading(top.footerHeading()).footer(top.footer());
+        CommandLine cl = new CommandLine(spec);
+        cl.addSubcommand(new CommandLine(only));
+        return configure(cl);
+    }
+
+    /** The subcommand class listed on {@link DfuCli} under this name or alias, except {@code help}; else null. */
+    private static Class<?> subcommandNamed(String name) {
+        for (Class<?> c : DfuCli.class.getAnnotation(Command.class).subcommands()) {
+            Command command = c.getAnnotation(Command.class);
+            if (command == null || c == CommandLine.HelpCommand.class) {
+                continue;
+            }
+            if (command.name().equals(name) || java.util.Arrays.asList(command.aliases()).contains(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + ExitCodes.describe(ex));

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE",
             description = "Log every frame both ways, decoded, to FILE, in the device's model time (seconds since it "
                     + "started): a request when its last byte arrived, an answer when it went on the wire, and why a "
-                    + "frame was dropped (RX buffers held, flash busy) or an answer lost (transmitter busy).")
+                    + "frame was dropped (RX buffers held, flash busy) or an answer lost (transmitter busy). The first "
+                    + "line gives the wall-clock time of model time 0.")
     Path trace;
 
     @Option(names = "--profile", paramLabel = "UART|USB_CDC", defaultValue = "UART",
@@ -272,7 +274,9 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter traceOut = null;
         if (trace != null) {
             traceOut = new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
-            device.trace(new TraceLog(traceOut, device.scheduler().now(TimeUnit.NANOSECONDS)));
+            long origin = device.scheduler().now(TimeUnit.NANOSECONDS);
+            Instant wall = Instant.now().minusNanos(device.scheduler().now(TimeUnit.NANOSECONDS) - origin);
+            device.trace(new TraceLog(traceOut, origin, wall));
         }
         FlashFile flashFile = flash == null ? null : new FlashFile(device, flash);
         if (flashFile != null) {

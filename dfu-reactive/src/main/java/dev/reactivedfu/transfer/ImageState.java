@@ -23,6 +23,8 @@ final class ImageState {
     boolean forceRestart;
     boolean awaitingReboot;
     boolean finalExecuted;
+    /** The end of the data objects executed so far, as far as the device is known to still hold them. */
+    long executedEnd;
     ObjectType currentType = ObjectType.COMMAND;
     int currentIndex;
 

@@ -154,7 +154,7 @@ final class ObjectStreamer {
         long expected = ends[covered - 1];
         if (crc.offset() != expected || !image.matches(crc.offset(), crc.crc())) {
             // lost or corrupted writes: the device counts and sums only what it received
-            return Mono.error(new CrcMismatchException(expected, image.crcAt(expected), crc.crc()));
+            return Mono.error(new CrcMismatchException(expected, image.crcAt(expected), crc.offset(), crc.crc()));
         }
         acknowledged.tryEmitNext(covered);
         return Mono.justOrEmpty(tracker.verified(crc.offset(), crc.crc()));

@@ -21,18 +21,31 @@ final class ObjectTransfer {
     private final LinkTuning link;
     private final ByteAccounting bytes;
     private final ImageState state;
-    private final int chunk;
+    private final WriteSizing sizing;
+    private final int mtuChunk;
+    private final int mtu;
     private boolean streaming;
     private long verifiedEnd = -1;
 
+    /**
+     * @param mtuChunk the most data bytes per WRITE the device's {@code mtu} (and the options) allow; the write size is
+     *                 {@code sizing}'s choice within it
+     */
     ObjectTransfer(Exchange exchange, DfuOptions options, LinkTuning link, ByteAccounting bytes, ImageState state,
-                   int chunk) {
+                   WriteSizing sizing, int mtuChunk, int mtu) {
         this.exchange = exchange;
         this.options = options;
         this.link = link;
         this.bytes = bytes;
         this.state = state;
-        this.chunk = chunk;
+        this.sizing = sizing;
+        this.mtuChunk = mtuChunk;
+        this.mtu = mtu;
+    }
+
+    /** Data bytes per WRITE now. */
+    private int chunk() {
+        return sizing.chunk(mtuChunk, mtu);
     }
 
     /** Whether the last failure happened while writes were streamed; reading it clears it. */
@@ -81,6 +94,7 @@ final class ObjectTransfer {
     }
 
     private int objectWrites(long size) {
+        int chunk = chunk();
         return (int) ((size + chunk - 1) / chunk);
     }
 
@@ -101,7 +115,7 @@ final class ObjectTransfer {
         return Flux.defer(() -> {
             streaming = true;
             verifiedEnd = -1;
-            return ObjectStreamer.stream(exchange, image, from, end, chunk, Math.max(0, prn), link.credit(prn),
+            return ObjectStreamer.stream(exchange, image, from, end, chunk(), Math.max(0, prn), link.credit(prn),
                     options.timeout(OpCode.WRITE), tracker);
         }).doOnComplete(() -> streaming = false);
     }
@@ -110,7 +124,7 @@ final class ObjectTransfer {
         LocalImage image = state.bytes(type);
         return exchange.request(new DfuRequest.CrcGet()).cast(DfuResponse.Crc.class).flatMap(c -> {
             if (c.offset() != end || !image.matches(c.offset(), c.crc())) {
-                return Mono.error(new CrcMismatchException(end, image.crcAt(end), c.crc()));
+                return Mono.error(new CrcMismatchException(end, image.crcAt(end), c.offset(), c.crc()));
             }
             return Mono.just(new DfuEvent.CrcVerified(state.kind, type, c.offset(), c.crc()));
         });

@@ -54,6 +54,7 @@ final class PlanRunner {
     private final Handshake handshake;
     private final LinkTuning link;
     private final RetryBudgets budgets;
+    private final WriteSizing sizing;
     private final ByteAccounting bytes;
     private final String port;
     private ObjectLayout layout;
@@ -63,20 +64,53 @@ final class PlanRunner {
     private boolean initExecuted;
 
     PlanRunner(Exchange exchange, ImageState state, ObjectTransfer transfer, Handshake handshake, LinkTuning link,
-               RetryBudgets budgets, ByteAccounting bytes) {
+               RetryBudgets budgets, WriteSizing sizing, ByteAccounting bytes) {
         this.exchange = exchange;
         this.state = state;
         this.transfer = transfer;
         this.handshake = handshake;
         this.link = link;
         this.budgets = budgets;
+        this.sizing = sizing;
         this.bytes = bytes;
         this.port = exchange.port();
     }
 
     /** Runs the steps until the image is executed. Lazy; errors with what ends this connection. */
     Flux<DfuEvent> run() {
-        return Flux.defer(this::step).onErrorResume(this::retryObject).repeat(() -> !done);
+        return Flux.defer(this::step).doOnNext(this::verified).onErrorResume(this::retryObject).repeat(() -> !done);
+    }
+
+    /** Data the device verified refills the retry budgets when it goes beyond what it verified before. */
+    private void verified(DfuEvent e) {
+        if (e instanceof DfuEvent.CrcVerified c && c.type() == ObjectType.DATA) {
+            budgets.verified(c.offset());
+        } else if (e instanceof DfuEvent.ObjectExecuted x && x.type() == ObjectType.DATA) {
+            state.executedEnd = Math.max(state.executedEnd, x.offset());
+            budgets.verified(x.offset());
+        }
+    }
+
+    /**
+     * What SELECT(data) says the device holds: short of the objects executed before, it lost them (a reset with its
+     * progress in RAM), and sending them again is progress for the retry budgets.
+     */
+    private void checkHeld(DfuResponse.Select d) {
+        long held;
+        if (d.offset() == 0 || d.offset() > state.firmware.size()) {
+            held = 0;
+        } else if (state.firmware.matches(d.offset(), d.crc())) {
+            held = d.offset();
+        } else {
+            // what re-creating the object holding the last reported byte keeps
+            held = layout.objectStart(layout.objectIndexAt(d.offset() - 1));
+        }
+        if (held < state.executedEnd) {
+            log.info("{}: the device holds {} verified bytes of the {} image, {} were executed: it lost its progress",
+                    port, held, state.kind.manifestKey(), state.executedEnd);
+            budgets.deviceHolds(held);
+            state.executedEnd = held;
+        }
     }
 
     private Flux<DfuEvent> step() {
@@ -106,6 +140,7 @@ final class PlanRunner {
                 .zipWhen(c -> select(ObjectType.DATA))
                 .flatMapMany(t -> {
                     layout = ResumePlanner.layout(t.getT2(), state.firmware);
+                    checkHeld(t.getT2());
                     CommandPlan plan = ResumePlanner.planCommand(t.getT1(), t.getT2(), state.init,
                             state.forceRestart);
                     log.debug("{}: command SELECT {}, data SELECT {} -> {}", port, t.getT1(), t.getT2(), plan);
@@ -117,6 +152,7 @@ final class PlanRunner {
     private Flux<DfuEvent> readData() {
         return select(ObjectType.DATA).flatMapMany(d -> {
             layout = ResumePlanner.layout(d, state.firmware);
+            checkHeld(d);
             DataPlan plan = ResumePlanner.planData(d, state.firmware);
             log.debug("{}: data SELECT {} -> {}", port, d, plan);
             next = new Step.Data(plan);
@@ -131,7 +167,11 @@ final class PlanRunner {
             log.debug("{}: creating the command object: {}", port, create.reason());
             return Flux.concat(
                     transfer.create(ObjectType.COMMAND, 0, 0, size),
-                    Mono.fromRunnable(() -> state.forceRestart = false),
+                    // a new command object drops the data progress: the engine's choice, not a loss to make up for
+                    Mono.fromRunnable(() -> {
+                        state.forceRestart = false;
+                        state.executedEnd = 0;
+                    }),
                     transfer.sendAndExecute(ObjectType.COMMAND, 0, 0, size, false).doOnComplete(this::initExecuted));
         }
         // WRITE, CRC GET and EXECUTE act on the type last selected or created, and DATA was selected last
@@ -246,6 +286,7 @@ final class PlanRunner {
             }
             int attempt = d instanceof RetryBudgets.Decision.Retry r ? r.attempt() : 0;
             state.forceRestart = true;
+            state.executedEnd = 0;
             initExecuted = false;
             next = new Step.ReadState();
             return Flux.just(new DfuEvent.ObjectRetried(state.kind, state.currentType, state.currentIndex,
@@ -288,11 +329,16 @@ final class PlanRunner {
     // ------------------------------------------------------------------ retries on this connection
 
     private Flux<DfuEvent> retryObject(Throwable e) {
-        RetryReason reason = Faults.lineFault(e, transfer.takeStreaming());
+        boolean streaming = transfer.takeStreaming();
+        RetryReason reason = Faults.lineFault(e, streaming);
         if (reason == null || state.finalExecuted) {
             return Flux.error(e);
         }
         DfuException cause = (DfuException) e;
+        boolean lostWrites = Faults.lostWrites(reason, cause);
+        if (lostWrites) {
+            sizing.fault(cause, false);
+        }
         RetryBudgets.Decision d = budgets.object(state.index, state.currentType, state.currentIndex, reason, cause);
         if (d instanceof RetryBudgets.Decision.Exhausted x) {
             return Flux.error(x.error());
@@ -301,7 +347,7 @@ final class PlanRunner {
             return Flux.error(new Faults.Escalation(reason, cause));
         }
         RetryBudgets.Decision.Retry retry = (RetryBudgets.Decision.Retry) d;
-        if (Faults.lostWrites(reason, cause)) {
+        if (lostWrites) {
             link.lost();
             lostInObject = true;
         }
@@ -310,7 +356,8 @@ final class PlanRunner {
                 reason.tag());
         return Flux.<DfuEvent>just(new DfuEvent.ObjectRetried(state.kind, state.currentType, state.currentIndex,
                         reason, false, retry.attempt(), cause))
-                .concatWith(Mono.delay(retry.backoff(), exchange.scheduler()).then(resync(reason)).then(Mono.empty()));
+                .concatWith(Mono.delay(retry.backoff(), exchange.scheduler())
+                        .then(resync(reason, lostWrites ? cause : null)).then(Mono.empty()));
     }
 
     /**
@@ -318,9 +365,13 @@ final class PlanRunner {
      * data object's when the init packet was executed on this connection and the device did not answer as if it had
      * lost its state).
      */
-    private Mono<Void> resync(RetryReason reason) {
+    private Mono<Void> resync(RetryReason reason, DfuException lostWrites) {
         return handshake.pingRound().flatMap(ok -> {
             if (!ok) {
+                if (lostWrites != null) {
+                    // silent right after writes: a changed END may have jammed its SLIP input (WriteSizing)
+                    sizing.fault(lostWrites, true);
+                }
                 return Mono.error(new Faults.Escalation(RetryReason.DEVICE_SILENT,
                         new DfuTimeoutException(OpCode.PING, exchange.options().timeout(OpCode.PING))));
             }

@@ -13,9 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Every retry budget of one update in one type, keyed by scope, image, object type and index
  * ({@link DfuOptions.Retries}), and the only place retry metrics are recorded. Budgets count attempts in a row
- * without progress: verified progress ({@link #progressed()}) refills them, so an update fails for a bad line only
- * after that many attempts without progress, never because a long image met many isolated faults. Not thread-safe:
- * used by the update's serial steps (the total is atomic, read by a cancelling thread).
+ * without progress: verified progress refills them, so an update fails for a bad line only after that many attempts
+ * without progress, never because a long image met many isolated faults.
+ *
+ * <p>Progress, for the budgets, is data the device verified (a PRN notification or CRC answer that matched, an
+ * executed object) beyond the furthest point it verified before and still holds ({@link #verified}), the init
+ * packet executed for the first time and an image done ({@link #progressed()}, from {@link ProgressWatch}). When the
+ * device is found to have lost objects it had executed (a reset with its progress only in RAM: a garbled request
+ * read as ABORT, a jammed SLIP decoder ended by the inactivity timer), that point drops to what it still holds
+ * ({@link #deviceHolds}), so sending the lost objects again is progress: a line that works refills the budgets
+ * however far back the device fell. Re-creating an object whose data the device holds wrong does not move that
+ * point, so an object failing again and again spends its budget. (The update's bound on time without progress,
+ * {@link ProgressWatch}, keeps its own high-water mark and ends a device that loses its progress over and over.)
+ *
+ * <p>Not thread-safe: used by the update's serial steps (the total is atomic, read by a cancelling thread).
  */
 final class RetryBudgets {
 
@@ -55,6 +66,8 @@ final class RetryBudgets {
     private final String port;
     private final Map<Key, Integer> inARow = new HashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    // the furthest data offset the device verified in the current image and still holds; -1 for none
+    private long verifiedMark = -1;
 
     RetryBudgets(DfuOptions.Retries limits, DfuMetrics metrics, String port) {
         this.limits = limits;
@@ -100,6 +113,30 @@ final class RetryBudgets {
     /** Verified progress: every budget is full again. */
     void progressed() {
         inARow.clear();
+    }
+
+    /** A new image: nothing of it is verified yet. */
+    void startImage() {
+        verifiedMark = -1;
+    }
+
+    /**
+     * The device verified the image's data up to {@code offset} (a matching notification or CRC answer, an executed
+     * object): beyond the furthest point verified before, every budget is full again.
+     */
+    void verified(long offset) {
+        if (offset > verifiedMark) {
+            verifiedMark = offset;
+            progressed();
+        }
+    }
+
+    /**
+     * The device holds verified data only up to {@code offset}, short of objects it had executed: it lost them (a
+     * reset with progress in RAM), and sending them again is progress.
+     */
+    void deviceHolds(long offset) {
+        verifiedMark = Math.min(verifiedMark, offset);
     }
 
     /** The device's progress did not verify on resume and its object is re-created (not a retry). */

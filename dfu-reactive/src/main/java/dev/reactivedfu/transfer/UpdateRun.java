@@ -15,7 +15,6 @@ import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +43,7 @@ final class UpdateRun {
     private final ProgressWatch progress;
     private final RetryBudgets budgets;
     private final ByteAccounting bytes;
+    private final WriteSizing sizing;
     private final AtomicInteger objectsExecuted = new AtomicInteger();
     private final AtomicInteger imagesDone = new AtomicInteger();
     private boolean infoProbed;
@@ -61,8 +61,11 @@ final class UpdateRun {
         this.budgets = new RetryBudgets(options.retries(), metrics, port);
         this.progress = new ProgressWatch(options.retries().withoutProgress(), scheduler, port, budgets::progressed);
         this.bytes = new ByteAccounting(scheduler, startMillis, metrics, port);
-        // fresh ids: a late echo from an earlier run or connection must not be taken for an answer
-        this.nextPingId = ThreadLocalRandom.current().nextInt(256);
+        this.sizing = new WriteSizing(port);
+        // fresh ids: a late echo from an earlier run or connection must not be taken for an answer. Drawn from the
+        // clock and the port, not a random source, so that a run on virtual time against a seeded simulator is
+        // reproduced byte for byte (an id the line changes or escapes alters every later fault draw)
+        this.nextPingId = firstPingId(scheduler.now(TimeUnit.NANOSECONDS), port);
     }
 
     Flux<DfuEvent> events() {
@@ -106,6 +109,12 @@ final class UpdateRun {
                 objectsExecuted.get(), Duration.ofMillis(Math.max(0, now - startMillis)));
     }
 
+    /** A first ping id that differs between runs started at different times on one port. */
+    static int firstPingId(long nowNanos, String port) {
+        long z = (nowNanos ^ port.hashCode()) * 0x9E3779B97F4A7C15L;
+        return (int) ((z ^ (z >>> 29) ^ (z >>> 47)) & 0xFF);
+    }
+
     private int nextPingId() {
         int id = nextPingId;
         nextPingId = (nextPingId + 1) & 0xFF;
@@ -120,6 +129,7 @@ final class UpdateRun {
             ImageState state = new ImageState(index, count, image, options.policy() == ResumePolicy.RESTART, now,
                     now + options.timeouts().reboot().toMillis());
             bytes.startImage();
+            budgets.startImage();
             log.info("{}: image {}/{}: {} ({} bytes)", port, index + 1, count, state.kind, image.firmwareSize());
             return Flux.concat(
                     Mono.just(new DfuEvent.ImageStarted(index, count, state.kind, image.initPacketSize(),
@@ -156,6 +166,7 @@ final class UpdateRun {
             RetryBudgets.Decision.Retry retry = (RetryBudgets.Decision.Retry) d;
             if (Faults.lostWrites(reason, cause)) {
                 link.lost();
+                sizing.fault(cause, false);
             }
             log.info("{}: {} ({}); connecting again", port, cause.getMessage(), reason.tag());
             budgets.newConnection();
@@ -179,17 +190,18 @@ final class UpdateRun {
     /** One connection: handshake, the probe once per update, then the plan runner until the image is executed. */
     private Flux<DfuEvent> connection(Exchange exchange, ImageState state, int attempt) {
         Handshake handshake = new Handshake(exchange, options, this::nextPingId, progress);
-        int[] chunk = new int[1];
+        int[] chunk = new int[2];
         return Flux.concat(
                 handshake.connect(state, attempt, link).doOnNext(e -> {
                     if (e instanceof DfuEvent.Connected c) {
                         chunk[0] = c.writeSize();
+                        chunk[1] = c.mtu();
                     }
                 }),
                 probe(exchange, state),
                 Flux.defer(() -> new PlanRunner(exchange, state,
-                        new ObjectTransfer(exchange, options, link, bytes, state, chunk[0]), handshake, link, budgets,
-                        bytes).run()));
+                        new ObjectTransfer(exchange, options, link, bytes, state, sizing, chunk[0], chunk[1]),
+                        handshake, link, budgets, sizing, bytes).run()));
     }
 
     /**

@@ -64,10 +64,12 @@ public final class SimulatedDevice implements Disposable {
      * @param dataCreates     data objects created
      * @param executes        successful EXECUTE size checks
      * @param resets          resets (power-on not counted)
+     * @param bytesDropped    bytes the {@link Fault.DropBytes} fault took (also counted in {@code bytesLost})
+     * @param bytesCorrupted  bytes the {@link Fault.CorruptBytes} fault changed
      */
     public record Counters(long framesReceived, long rxOverflows, long badEscapes, long refusedBytes, long bytesLost,
                            long responsesSent, long responsesLost, long commandCreates, long dataCreates,
-                           long executes, long resets) {
+                           long executes, long resets, long bytesDropped, long bytesCorrupted) {
         /** Frames received but never processed: RX overflows and bad escapes. */
         public long framesDropped() {
             return rxOverflows + badEscapes;
@@ -149,6 +151,8 @@ public final class SimulatedDevice implements Disposable {
     private long responsesSent;
     private long responsesLost;
     private long resets;
+    private long bytesDropped;
+    private long bytesCorrupted;
 
     private SimulatedDevice(SimulatorConfig config, Scheduler scheduler, Flash flash) {
         this.config = Objects.requireNonNull(config, "config");
@@ -332,12 +336,15 @@ public final class SimulatedDevice implements Disposable {
             return false;
         }
         lossReason = null;
+        // each byte's fate is drawn afresh from the seeded stream: a byte sent again meets a new draw, as on a line
         if (dropRate > 0 && random.nextDouble() < dropRate) {
             bytesLost++;
+            bytesDropped++;
             return false;
         }
         if (corruptRate > 0 && random.nextDouble() < corruptRate) {
             b ^= 1 << random.nextInt(8);
+            bytesCorrupted++;
         }
         boolean jammedBefore = slip.jammed();
         NordicSlipInput.Packet packet = slip.add(b);
@@ -705,7 +712,8 @@ public final class SimulatedDevice implements Disposable {
         sync();
         return new Counters(framesReceived, rxOverflows, badEscapesBefore + slip.badEscapes(),
                 refusedBefore + slip.refusedBytes(), bytesLost, responsesSent, responsesLost,
-                bootloader.commandCreates(), bootloader.dataCreates(), bootloader.executes(), resets);
+                bootloader.commandCreates(), bootloader.dataCreates(), bootloader.executes(), resets, bytesDropped,
+                bytesCorrupted);
     }
 
     /** The bootloader state machine (for tests that look deeper; call under no assumption of quiescence). */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Netty channel over one serial port (jSerialComm). Connect it to a {@link SerialDeviceAddress}; configure it
@@ -37,9 +38,13 @@ import java.util.concurrent.RejectedExecutionException;
  *       auto-read off it stops, the bytes stay in the OS buffer and the sender is held back. Bytes that were
  *       already read when auto-read was switched off are held until the next read request.</li>
  *   <li>Writes are gathered (up to {@value #WRITE_CHUNK} bytes) and written by a per-port writer thread; the write
- *       promises complete when the bytes were handed to the OS. The event loop never blocks on the port, so a
- *       port whose other end stopped reading does not stall other channels sharing the loop. Netty's water marks
- *       apply to the bytes pending.</li>
+ *       promises complete when the bytes have left the port, as far as the host can know: handed to the OS, and the
+ *       OS's output queue down to {@value #DRAIN_ALLOWANCE} bytes (a UART that CTS holds back keeps them there; the
+ *       few left keep the line busy while the next write is handed over). A request's answer timeout that starts when
+ *       its send completed therefore does not run while its bytes still wait behind a held line (issue 10, "Timeouts
+ *       that know the line"). {@link #bytesAwaitingWrite()} tells how many are still on the host. The event loop
+ *       never blocks on the port, so a port whose other end stopped reading does not stall other channels sharing
+ *       the loop. Netty's water marks apply to the bytes pending.</li>
  *   <li>End of stream (a read returning -1, as when the other end of a pseudo-terminal goes away or a USB adapter
  *       is unplugged) and I/O errors fire {@code exceptionCaught} with a {@link SerialPortException}, then close
  *       the channel; {@link #closeCause()} keeps the cause. Closing releases the port at once and unblocks both
@@ -51,8 +56,15 @@ public final class SerialChannel extends AbstractChannel {
 
     /** Most bytes handed to the OS in one blocking write. */
     static final int WRITE_CHUNK = 16 * 1024;
+    /** Most bytes handed to the OS in one call. */
+    static final int OS_WRITE = 4096;
     /** Size of the read thread's buffer (one read delivers at most this many bytes). */
     static final int READ_CHUNK = 4096;
+    /**
+     * Bytes the OS may still hold when a write completes: 256 bytes are 2.6 ms of line at 1 Mbaud and 22 ms at 115200,
+     * enough to keep the line busy while the next write is handed over, and little beside a request's timeout.
+     */
+    static final int DRAIN_ALLOWANCE = 256;
 
     private static final Logger log = LoggerFactory.getLogger(SerialChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
@@ -72,6 +84,10 @@ public final class SerialChannel extends AbstractChannel {
     private volatile ExecutorService writer;
     /** Event-loop confined: a chunk is being written by the writer thread. */
     private boolean writeInProgress;
+    /** Bytes written to the channel and not yet removed from its outbound buffer (written on the event loop). */
+    private volatile long outboundBytes;
+    /** Bytes of the chunk being written that the OS took so far (written by the writer thread). */
+    private volatile long chunkAccepted;
     /** Event-loop confined: connect was called. */
     private boolean connecting;
 
@@ -109,6 +125,22 @@ public final class SerialChannel extends AbstractChannel {
     @Override
     public SerialDeviceAddress remoteAddress() {
         return (SerialDeviceAddress) super.remoteAddress();
+    }
+
+    /**
+     * Bytes written to this channel that have not left the port yet, as far as the host can tell: still in Netty's
+     * outbound buffer, being handed to the OS, or in the OS's output queue ({@code TIOCOUTQ}: bytes a UART has not
+     * sent, for instance while CTS holds it back). A pseudo-terminal's queue reads as empty: the program on its other
+     * end took the bytes. Safe to call from any thread; 0 once closed.
+     */
+    public long bytesAwaitingWrite() {
+        if (!isOpen()) {
+            return 0;
+        }
+        long pending = Math.max(0, outboundBytes - chunkAccepted);
+        SerialPort p = port;
+        int queued = p == null ? 0 : p.bytesAwaitingWrite();
+        return pending + Math.max(0, queued);
     }
 
     /** Why the channel closed itself (end of stream or an I/O error); empty while open or after a plain close. */
@@ -189,6 +221,7 @@ public final class SerialChannel extends AbstractChannel {
     @Override
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof ByteBuf) {
+            outboundBytes += ((ByteBuf) msg).readableBytes(); // on the event loop, the only writer of this field
             return msg;
         }
         throw new UnsupportedOperationException("a serial channel writes ByteBufs, not " + msg.getClass().getName());
@@ -213,6 +246,7 @@ public final class SerialChannel extends AbstractChannel {
             Throwable failure = null;
             try {
                 writeFully(p, bytes);
+                awaitDrained(p);
             } catch (Throwable t) {
                 failure = t;
             }
@@ -246,13 +280,45 @@ public final class SerialChannel extends AbstractChannel {
             if (state == State.CLOSED) {
                 throw new SerialPortException(p.getSystemPortPath(), "closed while writing", 0);
             }
-            // blocks until the OS took some bytes; returns -1 when the port is closed, 0 once it failed (EIO)
-            int n = p.writeBytes(bytes, bytes.length - off, off);
+            // blocks until the OS took them (at most a page at a time, so that bytesAwaitingWrite follows);
+            // returns -1 when the port is closed, 0 once it failed (EIO)
+            int n = p.writeBytes(bytes, Math.min(OS_WRITE, bytes.length - off), off);
             if (n <= 0) {
                 throw new SerialPortException(pathOf(p), "write failed", p.getLastErrorCode());
             }
             off += n;
+            chunkAccepted = off;
         }
+    }
+
+    /**
+     * Blocks until the OS holds at most {@link #DRAIN_ALLOWANCE} bytes of this port's output, pausing about as long as
+     * the excess takes on the line; returns when the queue cannot be read (a pseudo-terminal reports 0 at once).
+     */
+    private void awaitDrained(SerialPort p) throws SerialPortException {
+        int queued;
+        while ((queued = p.bytesAwaitingWrite()) > DRAIN_ALLOWANCE) {
+            if (state == State.CLOSED) {
+                throw new SerialPortException(p.getSystemPortPath(), "closed while its output drained", 0);
+            }
+            LockSupport.parkNanos(drainPause(queued - DRAIN_ALLOWANCE, config.baudRate(), bitsPerCharacter()));
+        }
+    }
+
+    /** How long to wait for {@code excess} bytes to leave at {@code baud}: their line time, within 0.2 to 20 ms. */
+    static long drainPause(long excess, int baud, double bitsPerCharacter) {
+        long nanos = baud <= 0 ? 0 : Math.round(excess * bitsPerCharacter * 1e9 / baud);
+        return Math.max(200_000, Math.min(20_000_000, nanos));
+    }
+
+    /** Start bit, data bits, parity bit, stop bits. */
+    private double bitsPerCharacter() {
+        double stop = switch (config.stopBits()) {
+            case ONE -> 1;
+            case ONE_POINT_FIVE -> 1.5;
+            case TWO -> 2;
+        };
+        return 1 + config.dataBits() + (config.parity() == Parity.NONE ? 0 : 1) + stop;
     }
 
     /** On the event loop, after the writer thread finished a chunk. */
@@ -269,6 +335,8 @@ public final class SerialChannel extends AbstractChannel {
         ChannelOutboundBuffer in = u.outboundBuffer();
         if (in != null) {
             in.removeBytes(written);
+            outboundBytes -= written;
+            chunkAccepted = 0;
             u.flushMore();
         }
     }

@@ -235,6 +235,42 @@ class SerialChannelTest {
     }
 
     @Test
+    void bytes_the_port_has_not_taken_count_as_awaiting_write_and_the_write_completes_once_they_left() throws Exception {
+        try (SocatPty pty = SocatPty.start(dir, "held")) {
+            // nobody reads pty.b() yet: socat stops draining pty.a() once its buffers fill, as a held line would
+            Channel a = open(pty.a(), new Recorder(), true);
+            SerialChannel serial = (SerialChannel) a;
+            int size = 1 << 20;
+            ChannelFuture write = a.writeAndFlush(Unpooled.wrappedBuffer(new byte[size]));
+            assertThat(await(() -> serial.bytesAwaitingWrite() > 0 && serial.bytesAwaitingWrite() < size,
+                    Duration.ofSeconds(5))).as("part taken by the ptys, the rest awaiting write").isTrue();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            assertThat(write.isDone()).as("the write is not complete while its bytes wait").isFalse();
+            long waiting = serial.bytesAwaitingWrite();
+            assertThat(waiting).isPositive();
+
+            Recorder rb = new Recorder();
+            Channel b = open(pty.b(), rb, true);
+            assertThat(write.await(10, TimeUnit.SECONDS)).as("the write completes once the bytes left").isTrue();
+            assertThat(write.isSuccess()).isTrue();
+            assertThat(serial.bytesAwaitingWrite()).isZero();
+            assertThat(await(() -> rb.size() >= waiting, Duration.ofSeconds(10)))
+                    .as("what waited on the host arrives").isTrue();
+            a.close().syncUninterruptibly();
+            b.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void a_drain_pause_is_the_excess_bytes_line_time_within_bounds() {
+        assertThat(SerialChannel.drainPause(1000, 1_000_000, 10)).isEqualTo(10_000_000);   // 1000 bytes at 1 Mbaud
+        assertThat(SerialChannel.drainPause(1, 1_000_000, 10)).isEqualTo(200_000);         // never busy-spins
+        assertThat(SerialChannel.drainPause(100_000, 9600, 10)).isEqualTo(20_000_000);    // looks again within 20 ms
+        assertThat(SerialChannel.drainPause(50, 115_200, 11)).isEqualTo(4_774_306);        // 8E1: 11 bits a byte
+        assertThat(SerialChannel.drainPause(50, 0, 10)).isEqualTo(200_000);               // baud unknown
+    }
+
+    @Test
     void input_waiting_in_the_port_before_it_opens_is_discarded() throws Exception {
         try (SocatPty pty = SocatPty.start(dir, "stale")) {
             Channel b = open(pty.b(), new Recorder(), true);

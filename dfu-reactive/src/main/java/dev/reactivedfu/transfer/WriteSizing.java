@@ -1,0 +1,65 @@
+package dev.reactivedfu.transfer;
+
+import dev.reactivedfu.error.CrcMismatchException;
+import dev.reactivedfu.error.DfuException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many data bytes one WRITE carries on this update's line: what the MTU allows ({@code (mtu - 1) / 2 - 1},
+ * {@link dev.reactivedfu.protocol.Mtu#maxWritePayload}) until the line shows that it changes bytes, then one byte
+ * less, so that a flipped END cannot jam the device.
+ *
+ * <p>The hazard (DESIGN.md, "The SLIP decoder has hazards"): Nordic's SLIP input holds at most MTU decoded bytes
+ * ({@code buffer_len = UART_SLIP_MTU} in nrf_dfu_serial_uart.c) and refuses every byte, END included, once it is full.
+ * An END that arrives changed (a flipped bit) joins two frames into one; two full-size writes then decode to
+ * {@code 2 · (1 + 64) + 1 = 131} bytes on UART, the whole buffer, and the device answers nothing until its inactivity
+ * timer resets it 120 s later, which drops its progress when that is kept in RAM (issue 10: a 400 KiB update at one
+ * flipped byte in 4000 met about two such jams). With writes of {@code (mtu - 4) / 2} bytes (63 on UART, 1023 on USB
+ * CDC) two joined frames decode to at most {@code mtu - 2} bytes: the device takes them as one garbled WRITE, which
+ * costs one re-created object instead of the device.
+ *
+ * <p>The evidence that the line changes bytes: a CRC the device reports at exactly the offset the engine expected but
+ * with another value (as many bytes arrived as were sent, so some arrived different; a frame dropped whole by full RX
+ * buffers looks the same and is then treated the same way, at a cost of two more frames per 4 KiB object), or a device
+ * that went silent right after writes (a jam). Shared by the update's connections; touched only by its serial steps.
+ */
+final class WriteSizing {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteSizing.class);
+
+    private final String port;
+    private boolean changesBytes;
+
+    WriteSizing(String port) {
+        this.port = port;
+    }
+
+    /** Data bytes per WRITE, given the most the MTU allows ({@code mtuChunk}) and the device's {@code mtu}. */
+    int chunk(int mtuChunk, int mtu) {
+        if (!changesBytes) {
+            return mtuChunk;
+        }
+        return Math.max(1, Math.min(mtuChunk, jamFree(mtu)));
+    }
+
+    /** The largest write of which two frames joined by a changed END stay below an MTU-sized SLIP buffer. */
+    static int jamFree(int mtu) {
+        return (mtu - 4) / 2;
+    }
+
+    /** A fault of an attempt that was streaming writes; {@code silent}: the device then stopped answering pings. */
+    void fault(DfuException cause, boolean silent) {
+        boolean changed = cause instanceof CrcMismatchException c && c.deviceOffset() == c.offset();
+        if ((changed || silent) && !changesBytes) {
+            changesBytes = true;
+            log.info("{}: {}: writes of one byte less from now on, so that a changed END cannot jam the device",
+                    port, silent ? "the device went silent after writes" : "the device received bytes changed");
+        }
+    }
+
+    /** Whether the line was seen changing bytes. */
+    boolean changesBytes() {
+        return changesBytes;
+    }
+}
