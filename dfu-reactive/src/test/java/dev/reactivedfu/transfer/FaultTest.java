@@ -227,11 +227,9 @@ class FaultTest {
         update(options().build());
 
         // window 3 (PRN 1) at the start; the loss in object 0 at the floor drops it to 1 (PRN 1), clean objects
-        // double it back to the floor (2, 3: PRN 1), then +16 writes per clean object: 19, 35. The lost write looks
-        // like changed bytes (the next notification lands at the expected offset: WriteSizing), so objects now take
-        // 66 writes of 63 bytes: PRN 6 at 19, 11 at 35
+        // double it back to the floor (2, 3: PRN 1), then +16 writes per clean object: 19 (PRN 8), 35 (PRN 16)
         assertThat(device.received(OpCode.SET_PRN)).containsExactly(new DfuRequest.SetPrn(1),
-                new DfuRequest.SetPrn(1), new DfuRequest.SetPrn(6), new DfuRequest.SetPrn(11));
+                new DfuRequest.SetPrn(1), new DfuRequest.SetPrn(8), new DfuRequest.SetPrn(16));
     }
 
     @Test
