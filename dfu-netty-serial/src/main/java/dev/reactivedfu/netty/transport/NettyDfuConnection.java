@@ -48,8 +48,9 @@ final class NettyDfuConnection implements DfuConnection {
     }
 
     /**
-     * A connection on a line with {@code line}'s baud rate and flow control; its output buffer is taken from the
-     * channel once attached (the write-buffer high water mark: what Netty queues before the channel is unwritable).
+     * A connection on a line with {@code line}'s baud rate, flow control and output buffer; without a buffer size
+     * (0) it is taken from the channel once attached (the write-buffer high water mark: what Netty queues before the
+     * channel is unwritable).
      */
     NettyDfuConnection(String name, Optional<ResetSequence> reset, Scheduler scheduler, LinkFacts line) {
         this.name = name;
@@ -67,7 +68,8 @@ final class NettyDfuConnection implements DfuConnection {
     /** Binds this connection to its channel once connected. */
     NettyDfuConnection attach(Channel channel) {
         this.channel = channel;
-        this.attachedLine = new LinkFacts(line.baud(), line.flowControl(),
+        // the port's own buffer where the transport knows it (a serial port's driver), else the channel's
+        this.attachedLine = line.outputBuffer() > 0 ? line : new LinkFacts(line.baud(), line.flowControl(),
                 channel.config().getWriteBufferHighWaterMark());
         return this;
     }

@@ -48,6 +48,13 @@ import java.util.function.Consumer;
  */
 public final class NettyDfuTransport implements DfuTransport {
 
+    /**
+     * What a serial port's driver buffers for output (Linux's tty layer and a pseudo-terminal hold about 4 KiB): the
+     * window's ceiling with RTS/CTS is taken from it, so the engine never hands over more than the port can hold and
+     * a write never waits on a full driver buffer.
+     */
+    static final int SERIAL_OUTPUT_BUFFER = 4096;
+
     private final String name;
     private final EventLoopGroup group;
     private final Scheduler scheduler;
@@ -92,7 +99,7 @@ public final class NettyDfuTransport implements DfuTransport {
         return new NettyDfuTransport(name, group, scheduler, options.maxFrameLength(), options.reset(),
                 findPort(options, scheduler).map(SerialDeviceAddress::new), SerialChannel.class,
                 b -> options.settings().applyTo(b),
-                new LinkFacts(options.settings().baudRate(), options.settings().flowControl(), 0));
+                new LinkFacts(options.settings().baudRate(), options.settings().flowControl(), SERIAL_OUTPUT_BUFFER));
     }
 
     /** A transport to a local (in-process) channel served at {@code address}, on the shared event loops. */
