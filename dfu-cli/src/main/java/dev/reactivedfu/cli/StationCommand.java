@@ -202,6 +202,8 @@ public final class StationCommand implements Callable<Integer> {
 
         SimulatedFloor floor = null;
         List<StationSocket> sockets;
+        List<StationConfig.Socket> entries = List.of();
+        SerialSockets serial = null;
         if (simulate != null) {
             try {
                 sim.validate(simulate);
@@ -214,7 +216,7 @@ public final class StationCommand implements Callable<Integer> {
                     .verifier(d -> holdsImage(pkg, d.application())).build();
             sockets = floor.sockets();
         } else {
-            List<StationConfig.Socket> entries = new ArrayList<>(cfg.sockets());
+            entries = new ArrayList<>(cfg.sockets());
             for (String p : ports) {
                 entries.add(new StationConfig.Socket(null, p, null, null));
             }
@@ -224,7 +226,9 @@ public final class StationCommand implements Callable<Integer> {
                     .withFlowControl(flowControl != null ? flowControl : cfg.serial() != null
                             && Boolean.TRUE.equals(cfg.serial().flowControl()));
             try {
-                sockets = new SerialSockets(settings, DfuEventLoops.shared(), Schedulers.parallel()).resolve(entries);
+                serial = new SerialSockets(settings, DfuEventLoops.shared(), Schedulers.parallel());
+                // watch mode: a glob or USB id that matches nothing yet is fine, its ports are found as they appear
+                sockets = serial.resolve(entries, once);
             } catch (StationConfigException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
@@ -233,7 +237,7 @@ public final class StationCommand implements Callable<Integer> {
         }
 
         // every port is the station's alone for as long as it runs, between updates too
-        List<PortLock> leases = new ArrayList<>();
+        List<PortLock> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
         if (floor == null) {
             for (StationSocket s : sockets) {
                 if (s.port().startsWith("usb-serial:")) {
@@ -250,7 +254,7 @@ public final class StationCommand implements Callable<Integer> {
             }
         }
         String url = db != null ? db : cfg.db() != null ? cfg.db() : RecordStore.defaultUrl();
-        Map<String, PrintWriter> traces = new HashMap<>();
+        Map<String, PrintWriter> traces = new java.util.concurrent.ConcurrentHashMap<>();
         RecordStore store = null;
         StationView view = null;
         MetricsExport web = MetricsExport.none();
@@ -273,9 +277,21 @@ public final class StationCommand implements Callable<Integer> {
                     .parallel(parallel != null ? parallel : cfg.parallel() != null ? cfg.parallel() : 0)
                     .pollInterval(Duration.ofMillis(pollMs != null ? pollMs : cfg.pollMs() != null ? cfg.pollMs()
                             : simulate != null ? 50 : 250));
-            if (!traces.isEmpty()) {
-                b.updateTransport(s -> (DfuTransport) new FrameTracing(s.transport(), traces.get(s.name()),
-                        Clock.systemUTC()));
+            if (traceDir != null) {
+                b.updateTransport(s -> (DfuTransport) new FrameTracing(s.transport(), traces.computeIfAbsent(s.name(),
+                        n -> traceWriter(traceDir, n)), Clock.systemUTC()));
+            }
+            if (serial != null && !once) {
+                b.discover(serial.watch(entries, Duration.ofSeconds(1)).filter(s -> {
+                    try {
+                        leases.add(PortLock.lease(s.port()));
+                        return true;
+                    } catch (SerialPortException e) {
+                        err.println("warning: " + e.getMessage() + "; socket " + s.name() + " is left out");
+                        err.flush();
+                        return false;
+                    }
+                }));
             }
             if (floor != null) {
                 b.companion(floor::operate);
@@ -329,6 +345,15 @@ public final class StationCommand implements Callable<Integer> {
             return runViewed(station, view, floor, pkg, out, err, renderLock, events, viewThread);
         } finally {
             viewThread.dispose();
+        }
+    }
+
+    /** The trace file of a socket found while watching. */
+    private static PrintWriter traceWriter(Path dir, String socket) {
+        try {
+            return new PrintWriter(Files.newBufferedWriter(dir.resolve(socket + ".trace"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.reactivedfu.error.DeviceUnresponsiveException;
 import dev.reactivedfu.protocol.ObjectType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 import java.time.Duration;
@@ -49,9 +50,17 @@ final class ProgressWatch {
     Flux<DfuEvent> bound(Flux<DfuEvent> events) {
         return Flux.defer(() -> {
             lastProgressMillis = now();
-            return events.timeout(Mono.delay(limit, scheduler), this::nextDeadline,
-                    Flux.error(() -> new DeviceUnresponsiveException(port, "for " + limit.toSeconds()
-                            + " s without verified progress (the update's bound on time without progress)", null)));
+            // one timer per deadline, not one per event (the engine reports progress per write): when it fires
+            // before the deadline moved on (progress, a granted wait) it is armed again for what is left
+            Sinks.Empty<Void> ended = Sinks.empty();
+            Mono<DfuEvent> watchdog = Mono.delay(limit, scheduler)
+                    .then(Mono.defer(() -> Mono.delay(remaining(), scheduler)).repeat(() -> !remaining().isZero())
+                            .then())
+                    .then(Mono.<DfuEvent>error(() -> new DeviceUnresponsiveException(port, "for "
+                            + limit.toSeconds() + " s without verified progress (the update's bound on time without "
+                            + "progress)", null)))
+                    .takeUntilOther(ended.asMono());
+            return Flux.merge(events.doOnNext(this::observe).doFinally(s -> ended.tryEmitEmpty()), watchdog);
         });
     }
 
@@ -74,14 +83,13 @@ final class ProgressWatch {
         return true;
     }
 
-    private Mono<Long> nextDeadline(DfuEvent event) {
+    private void observe(DfuEvent event) {
         if (isProgress(event)) {
             lastProgressMillis = now();
             grantedMillis = 0;
             waitedOut = false;
             onProgress.run();
         }
-        return Mono.delay(remaining(), scheduler);
     }
 
     /** Whether {@code event} moves a high-water mark. */

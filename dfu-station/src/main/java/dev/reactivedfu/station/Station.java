@@ -50,6 +50,8 @@ import java.util.function.Function;
  */
 public final class Station {
 
+    private static final int UNLIMITED_SLOTS = 1 << 16;
+
     private final String name;
     private final DfuPackage pkg;
     private final String packageFile;
@@ -57,6 +59,7 @@ public final class Station {
     private final DfuOptions options;
     private final DfuClient client;
     private final List<StationSocket> sockets;
+    private final Flux<StationSocket> discovery;
     private final boolean once;
     private final RecordStore store;
     private final Optional<MeterRegistry> registry;
@@ -90,19 +93,21 @@ public final class Station {
         this.packageFile = Objects.requireNonNull(b.packageFile, "packageFile");
         this.packageSha256 = Objects.requireNonNull(b.packageSha256, "packageSha256");
         this.options = b.options;
-        this.sockets = List.copyOf(b.sockets);
+        this.sockets = new java.util.concurrent.CopyOnWriteArrayList<>(b.sockets);
+        this.discovery = b.discovery;
         this.once = b.once;
         this.store = Objects.requireNonNull(b.store, "records");
         this.registry = Optional.ofNullable(b.registry);
         this.scheduler = b.scheduler;
         this.probe = new BoardProbe(3, b.probeTimeout, b.scheduler);
         this.pollInterval = b.pollInterval;
-        this.slots = new UpdateSlots(b.parallel == 0 ? Math.max(1, sockets.size()) : b.parallel);
+        this.slots = new UpdateSlots(b.parallel != 0 ? b.parallel
+                : b.discovery != null ? UNLIMITED_SLOTS : Math.max(1, sockets.size()));
         this.updateTransport = b.updateTransport;
         this.companions = List.copyOf(b.companions);
         this.eventBacklog = b.eventBacklog;
         this.client = registry.map(r -> DfuClient.create(new MicrometerDfuMetrics(r))).orElseGet(DfuClient::create);
-        if (sockets.isEmpty()) {
+        if (sockets.isEmpty() && discovery == null) {
             throw new IllegalArgumentException("a station needs at least one socket: give --port, --simulate or "
                     + "sockets in the configuration file");
         }
@@ -159,10 +164,15 @@ public final class Station {
             Flux<Optional<StationOutcome>> ticker = Flux.interval(Duration.ofSeconds(1), scheduler)
                     .doOnNext(t -> emitSummary())
                     .thenMany(Flux.empty());
+            // sockets whose ports appear while the station watches (a glob, a USB id): each runs like the others
+            Flux<Optional<StationOutcome>> found = once || discovery == null ? Flux.empty() : discovery
+                    .concatMap(s -> Mono.justOrEmpty(adopt(s)))
+                    .flatMap(loop -> loop.run(false), Integer.MAX_VALUE)
+                    .thenMany(Flux.empty());
             Flux<Optional<StationOutcome>> helpers = Flux.fromIterable(companions)
                     .flatMap(c -> c.apply(this))
                     .thenMany(Flux.empty());
-            return Flux.merge(main, ticker, helpers).next().map(Optional::get);
+            return Flux.merge(main, ticker, helpers, found).next().map(Optional::get);
         });
     }
 
@@ -249,9 +259,22 @@ public final class Station {
         return lastSummary;
     }
 
-    /** The sockets. */
+    /** The sockets (those found while the station watches included). */
     public List<StationSocket> sockets() {
-        return sockets;
+        return List.copyOf(sockets);
+    }
+
+    /** A loop for a socket found while watching, or empty when a socket of that name runs already. */
+    private Optional<SocketLoop> adopt(StationSocket socket) {
+        synchronized (loops) {
+            if (loops.containsKey(socket.name())) {
+                return Optional.empty();
+            }
+            SocketLoop loop = new SocketLoop(this, socket, Optional.empty());
+            loops.put(socket.name(), loop);
+            sockets.add(socket);
+            return Optional.of(loop);
+        }
     }
 
     /** The station's name (recorded in every row). */
@@ -418,6 +441,7 @@ public final class Station {
         private Duration pollInterval = Duration.ofMillis(250);
         private Duration probeTimeout = Duration.ofMillis(250);
         private int eventBacklog = 4096;
+        private Flux<StationSocket> discovery;
         private Function<StationSocket, DfuTransport> updateTransport = StationSocket::transport;
         private final List<Function<Station, Flux<?>>> companions = new ArrayList<>();
 
@@ -458,6 +482,16 @@ public final class Station {
         /** Adds sockets. */
         public Builder sockets(List<StationSocket> sockets) {
             sockets.forEach(this::socket);
+            return this;
+        }
+
+        /**
+         * Sockets found while the station watches (ports that appear later for a glob or a USB vendor:product): each
+         * socket emitted whose name is new runs like the configured ones, one whose name runs already is ignored. Not
+         * used with {@code once}. Without {@link #parallel}, updates at once are then unlimited.
+         */
+        public Builder discover(Flux<StationSocket> sockets) {
+            this.discovery = Objects.requireNonNull(sockets, "sockets");
             return this;
         }
 

@@ -19,6 +19,9 @@ final class StationFixtures {
             new String(bytes("/fixtures/public.pem"), StandardCharsets.US_ASCII));
     static final DfuPackage APP_24K = new DfuPackageReader().read("app_24k.zip", bytes("/fixtures/app_24k.zip"), KEY);
     static final String APP_24K_SHA256 = "test-sha256";
+    /** A SoftDevice+bootloader image, then an application: the board resets (and re-enumerates) between them. */
+    static final DfuPackage SD_BL_APP_24K = new DfuPackageReader().read("sd_bl_app_24k.zip",
+            bytes("/fixtures/sd_bl_app_24k.zip"), KEY);
 
     private StationFixtures() {
     }
