@@ -1,5 +1,6 @@
 package dev.reactivedfu.cli;
 
+import dev.reactivedfu.archive.DfuPackageReader;
 import dev.reactivedfu.netty.slip.SlipFrameDecoder;
 import dev.reactivedfu.netty.transport.DfuEventLoops;
 import dev.reactivedfu.netty.transport.DfuPipeline;
@@ -15,16 +16,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Start fast (issue 10): while {@code dfu flash} parses its options and checks the package (which must come first:
- * nothing is sent before the package is known to be good), a daemon thread initialises what the first frame needs and
- * nothing touches the port: logging, Netty's event loops and buffers, the SLIP and DFU codecs (one PING through an
+ * Start fast (issue 10): while {@code dfu flash} parses its options (picocli) on the main thread and then checks the
+ * package (which must come first: nothing is sent before the package is known to be good), a daemon thread
+ * initialises what comes next, without touching the port: the package check's own code (run on the built-in
+ * package), logging, Netty's event loops and buffers, the SLIP and DFU codecs (one PING through an
  * {@link EmbeddedChannel} pipeline), Reactor's parallel scheduler and the operators the handshake uses, jSerialComm's
- * native library, the engine's classes. On two cores that runs beside the package check instead of after it. A
+ * native library, the engine's classes. On two cores that work runs beside the main thread's instead of after it. A
  * failure here changes nothing: the update meets it again and reports it.
  */
 final class FlashWarmup {
@@ -56,6 +60,7 @@ final class FlashWarmup {
     private static void run() {
         try {
             FlashCommand.skipNettyJfr(); // before the first Netty class initialises
+            readBuiltInPackage();
             LoggerFactory.getILoggerFactory();
             DfuEventLoops.shared();
             pipeline();
@@ -71,6 +76,19 @@ final class FlashWarmup {
             }
         } catch (Throwable ignored) {
             // the update itself meets any real problem and reports it
+        }
+    }
+
+    /**
+     * The package check's code (zip, manifest JSON, init packet protobuf, hashes) run once on the built-in package,
+     * so that the user's package, read on the main thread as soon as the options are parsed, finds it ready. No key:
+     * BouncyCastle loads only when {@code --key} is given.
+     */
+    private static void readBuiltInPackage() throws IOException {
+        try (InputStream in = FlashWarmup.class.getResourceAsStream(DemoCommand.BUILT_IN_PACKAGE)) {
+            if (in != null) {
+                new DfuPackageReader().read("built-in package", in.readAllBytes());
+            }
         }
     }
 

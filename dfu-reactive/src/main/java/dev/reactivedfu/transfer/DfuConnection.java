@@ -12,8 +12,10 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>{@link #send(DfuRequest)} frames one request (escaped, one END, never an empty frame and never a leading
  *       END: Nordic's decoder re-executes the previous request on an empty frame) and succeeds when the bytes have
- *       been handed to the port. Sends are issued one at a time by the engine (WRITEs may be streamed, each send
- *       subscribed after the previous one succeeded), so a slow port holds back the engine's demand.</li>
+ *       been handed to the port. Frames go out in the order their sends were subscribed, also when a send is
+ *       subscribed before the previous one succeeded (the engine hands the next WRITEs over while earlier ones are
+ *       still being written, up to its credit window); a port that holds its bytes back completes its sends late,
+ *       which the engine takes for the device holding the line, never for silence.</li>
  *   <li>{@link #inbound()} is a hot stream with a single subscriber: every frame received from the moment the
  *       connection opened, decoded, in order; malformed frames arrive as {@link DfuInbound.Malformed}. It completes
  *       when the connection is closed by {@link #close()} and errors with
@@ -31,6 +33,14 @@ public interface DfuConnection {
      * {@link dev.reactivedfu.error.TransportClosedException} when the connection is closed or the write fails.
      */
     Mono<Void> send(DfuRequest request);
+
+    /**
+     * What the port knows about its line (baud rate, RTS/CTS, output buffer); {@link LinkFacts#UNKNOWN} by default.
+     * The engine derives its window's ceiling and its timeouts' start from it.
+     */
+    default LinkFacts link() {
+        return LinkFacts.UNKNOWN;
+    }
 
     /** The received frames, decoded; see the class comment. */
     Flux<DfuInbound> inbound();

@@ -5,10 +5,12 @@ import dev.reactivedfu.error.DfuTimeoutException;
 import dev.reactivedfu.error.ProtocolViolationException;
 import dev.reactivedfu.error.RemoteErrorException;
 import dev.reactivedfu.error.TransportClosedException;
+import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.OpCode;
+import dev.reactivedfu.protocol.Slip;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -45,6 +47,9 @@ final class Exchange {
     private volatile DfuException lost;
     // the PRN interval the device has been told on this connection (-1: unknown)
     private volatile int devicePrn = -1;
+    private final LinkFacts line;
+    // when the bytes handed to the port so far can have left it at the baud rate, on the scheduler's clock
+    private long lineFreeAt = Long.MIN_VALUE;
 
     Exchange(DfuConnection connection, String port, DfuOptions options, Scheduler scheduler) {
         this(connection, port, options, scheduler, DfuMetrics.noop());
@@ -57,6 +62,7 @@ final class Exchange {
         this.port = port;
         this.options = options;
         this.scheduler = scheduler;
+        this.line = connection.link();
     }
 
     String port() {
@@ -65,6 +71,46 @@ final class Exchange {
 
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** What the port knows about its line. */
+    LinkFacts line() {
+        return line;
+    }
+
+    /**
+     * How long the bytes already handed to the port take to leave it at the line's baud rate, from now (zero without a
+     * baud rate): bytes still queued are not the device's silence, so every answer's timeout starts after them.
+     */
+    synchronized Duration queuedAhead() {
+        if (line.baud() == 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, lineFreeAt - scheduler.now(TimeUnit.NANOSECONDS)));
+    }
+
+    /** Counts {@code request}'s bytes into the port's queue, handed over now. */
+    private synchronized void queue(DfuRequest request) {
+        if (line.baud() == 0) {
+            return;
+        }
+        long now = scheduler.now(TimeUnit.NANOSECONDS);
+        lineFreeAt = Math.max(lineFreeAt, now) + line.wireNanos(wireBytes(request));
+    }
+
+    /** The SLIP-encoded length of {@code request} (counted without encoding a WRITE again). */
+    static int wireBytes(DfuRequest request) {
+        if (request instanceof DfuRequest.Write w) {
+            byte[] data = w.data();
+            int escapes = 0;
+            for (byte b : data) {
+                if ((b & 0xFF) == Slip.END || (b & 0xFF) == Slip.ESC) {
+                    escapes++;
+                }
+            }
+            return 1 + data.length + escapes + 1;
+        }
+        return Slip.encodedLength(DfuCodec.encodeRequest(request));
     }
 
     DfuOptions options() {
@@ -160,10 +206,11 @@ final class Exchange {
             };
             install(l);
             long[] sentAt = new long[1];
-            // the timeout counts from when the bytes have left the port: a device holding the line is not silent
+            // the timeout counts from when the bytes can have left the port: a device holding the line (the send
+            // not completed) and bytes still queued ahead at the baud rate are not silence
             return send(request)
                     .doOnSuccess(v -> sentAt[0] = scheduler.now(TimeUnit.NANOSECONDS))
-                    .then(answer.asMono().timeout(timeout, scheduler))
+                    .then(Mono.defer(() -> answer.asMono().timeout(queuedAhead().plus(timeout), scheduler)))
                     .doOnNext(frame -> roundTrip(request, frame, sentAt[0]))
                     .onErrorMap(java.util.concurrent.TimeoutException.class,
                             e -> new DfuTimeoutException(request.opCode(), timeout))
@@ -261,6 +308,7 @@ final class Exchange {
             if (frames.isTraceEnabled()) {
                 frames.trace("{} -> {}", port, request);
             }
+            queue(request);
             return connection.send(request);
         });
     }

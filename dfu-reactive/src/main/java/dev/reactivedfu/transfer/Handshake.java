@@ -70,6 +70,8 @@ final class Handshake {
                     DeviceClaims.checkMtu(port, mtu);
                     int max = Mtu.maxWritePayload(mtu);
                     int chunk = Math.min(max, options.chunkSize().orElse(max));
+                    // a write's largest frame: opcode, every data byte escaped, END
+                    link.connected(exchange.line(), 2 + 2 * chunk);
                     log.debug("{}: connected (attempt {}), MTU {}, {} bytes per write", port, attempt, mtu, chunk);
                     return new DfuEvent.Connected(port, attempt, mtu, chunk, link.prn(), link.window());
                 }));

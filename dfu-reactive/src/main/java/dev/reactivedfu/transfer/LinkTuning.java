@@ -5,13 +5,19 @@ package dev.reactivedfu.transfer;
  * which PRN interval each object uses. Adaptive as TCP's congestion window: it starts at the configured
  * {@code prn × window} writes (or at what the port learned before, {@link Learned}), doubles after each clean data
  * object until the first loss (slow start), then grows by a quarter object per clean object (additive increase), and
- * halves on a loss (multiplicative decrease), between {@link DfuOptions.FlowControl#floor()} and
- * {@link DfuOptions.FlowControl#ceiling()}; a loss at the floor drops it to one write at a time (a board with fewer
+ * halves on a loss (multiplicative decrease), between {@link DfuOptions.FlowControl#floor()} and the ceiling; a loss at the floor drops it to one write at a time (a board with fewer
  * RX buffers than the floor assumes), from where it grows back. The PRN interval of an object is the largest divisor of its number of
  * writes that is at most half the window: a notification then lands on the object's last write and stands in for
  * the CRC request, and two notifications fit in the window so the line never waits for one. With PRN 0 configured
  * no notifications are asked until a loss, which switches them on at the floor. Not adaptive: the configured PRN and
  * {@code window × prn} writes, always. Not thread-safe: used by the update's serial steps only.
+ *
+ * <p>The ceiling rule ({@link #connected}): with RTS/CTS flow control ({@link LinkFacts#flowControl()}) the window is
+ * limited only by what the port can buffer: {@link LinkFacts#outputBuffer()} (a serial port's output buffer, the Netty
+ * channel's write-buffer high water mark) divided by a write's largest frame, never below the floor; the window
+ * starts there, since the device holds the host back itself. Without flow control, or when the port does not know its
+ * buffer, the ceiling is {@link DfuOptions.FlowControl#ceiling()} and the window starts at the configured
+ * {@code prn × window} and grows as above.
  *
  * <p>This is where the window, the PRN interval and each loss are decided, so it is also where they are reported to
  * {@link DfuMetrics} ({@link DfuMetrics#linkWindow}, {@link DfuMetrics#linkPrn} when they change,
@@ -32,6 +38,10 @@ final class LinkTuning {
     }
 
     private final DfuOptions.FlowControl config;
+    private final boolean fromLearned;
+    private final int learnedWindow;
+    private int ceiling;
+    private boolean started;
     private int window;
     private int threshold;
     private boolean notifications;
@@ -58,6 +68,9 @@ final class LinkTuning {
         this.config = config;
         this.metrics = metrics;
         this.port = port;
+        this.ceiling = config.ceiling();
+        this.fromLearned = config.adaptive() && learned != null;
+        this.learnedWindow = learned == null ? 0 : learned.window();
         int start = Math.max(1, config.prn()) * config.window();
         if (config.adaptive() && learned != null) {
             this.window = clamp(learned.window());
@@ -72,6 +85,40 @@ final class LinkTuning {
         }
         this.lastPrn = config.prn();
         report();
+    }
+
+    /**
+     * A connection opened on a line described by {@code line}, with writes of at most {@code writeFrameBytes} bytes
+     * on the wire. With RTS/CTS flow control the device holds the host back itself, so no write is lost to a full RX
+     * buffer: the ceiling becomes what the port can buffer ({@link LinkFacts#outputBuffer()} over the write's frame
+     * size, at least the floor; the configured ceiling when the port does not say), and an update that did not start
+     * from what the port learned before starts at that ceiling instead of growing to it. Without flow control the
+     * configured window and ceiling rule.
+     */
+    void connected(LinkFacts line, int writeFrameBytes) {
+        if (!config.adaptive()) {
+            return;
+        }
+        if (line.flowControl()) {
+            ceiling = line.outputBuffer() > 0
+                    ? Math.max(config.floor(), line.outputBuffer() / Math.max(1, writeFrameBytes))
+                    : config.ceiling();
+            if (!started) {
+                // what the port learned may lie above the configured ceiling: it was learned under this one
+                window = fromLearned ? Math.max(config.floor(), Math.min(learnedWindow, ceiling)) : ceiling;
+                notifications = true;
+            }
+        } else {
+            ceiling = config.ceiling();
+        }
+        window = Math.min(window, ceiling);
+        started = true;
+        report();
+    }
+
+    /** The window's ceiling now (writes). */
+    int ceiling() {
+        return ceiling;
     }
 
     /** The PRN interval last chosen (the configured one before the first object). */
@@ -169,7 +216,7 @@ final class LinkTuning {
     }
 
     private int clamp(int w) {
-        return Math.max(Math.min(window, config.floor()), Math.min(config.ceiling(), w));
+        return Math.max(Math.min(window, config.floor()), Math.min(ceiling, w));
     }
 
     private static int largestDivisorAtMost(int n, int max) {

@@ -25,14 +25,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Credit rule: with PRN {@code n > 0} the device notifies after every {@code n}-th write since the last CREATE or
  * SET PRN; write {@code i} (0-based) is sent only when {@code i - acknowledged < credit}, where {@code acknowledged}
  * counts the writes covered by verified notifications. So at most {@code credit} writes are ever unacknowledged
- * (never fewer than {@code n}, or the next notification could never come). With PRN 0 each write is sent once the
- * previous one was handed to the port. Each write is subscribed only after the previous one's send completed, so a
- * slow port holds back demand as well.
+ * (never fewer than {@code n}, or the next notification could never come). A write is handed to the transport as
+ * soon as its credit allows, without waiting for the previous one's send to complete (the light path per write:
+ * the line never idles while the engine waits for a completion); at most {@code credit} sends are incomplete at once
+ * (with PRN 0, {@code credit} writes), so a port holding its bytes back holds back demand as well.
  *
  * <p>Every notification is checked against the local image: its offset must be the end of the {@code k·n}-th write
  * and its CRC the image's CRC there; otherwise writes were lost ({@link CrcMismatchException}). The wait for a
- * notification starts when the writes it acknowledges have been sent and is bounded by the WRITE timeout
- * ({@link DfuTimeoutException} for {@link OpCode#WRITE}). A verified notification's round trip, from its write
+ * notification (one watchdog per notification, none per write) starts when the writes it acknowledges have been
+ * handed to the port and the bytes queued ahead of them can have left at the line's baud rate
+ * ({@link Exchange#queuedAhead()}), and is bounded by the WRITE timeout ({@link DfuTimeoutException} for
+ * {@link OpCode#WRITE}). A verified notification's round trip, from its write
  * leaving the port to the notification, is reported to the exchange's metrics.
  */
 final class ObjectStreamer {
@@ -68,7 +71,8 @@ final class ObjectStreamer {
                 ends[i] = Math.min(end, from + (long) (i + 1) * chunk);
             }
             if (prn == 0) {
-                return Flux.range(0, writes).concatMap(i -> send(exchange, image, ends, from, i, tracker, null, null), 0);
+                return handOver(exchange, image, ends, from, Flux.range(0, writes), Math.min(writes, credit), tracker,
+                        null, null);
             }
             // when each write left the port, on the exchange's scheduler (-1: not yet; a synchronous transport may
             // answer before the send completes): written by the sending thread, read by the inbound one
@@ -85,9 +89,8 @@ final class ObjectStreamer {
                     .listen(ObjectStreamer::isNotificationFrame)
                     .take(notifications)
                     .index()
-                    .timeout(sentAtLeast(sent, prn).then(Mono.delay(timeout, exchange.scheduler())),
-                            t -> sentAtLeast(sent, (int) (t.getT1() + 2) * prn)
-                                    .then(Mono.delay(timeout, exchange.scheduler())))
+                    .timeout(sentAtLeast(sent, prn).then(watchdog(exchange, timeout)),
+                            t -> sentAtLeast(sent, (int) (t.getT1() + 2) * prn).then(watchdog(exchange, timeout)))
                     .onErrorMap(TimeoutException.class, e -> new DfuTimeoutException(OpCode.WRITE, timeout))
                     .concatMap(t -> verify(t, image, ends, prn, acknowledged, tracker)
                             .doOnSuccess(x -> {
@@ -97,37 +100,58 @@ final class ObjectStreamer {
                                 }
                             }));
 
-            Flux<DfuEvent> sends = Flux.range(0, writes).concatMap(i -> acknowledged.asFlux()
+            // the credit gate lets write i through in order once i - acknowledged < allowed
+            Flux<Integer> allowedWrites = Flux.range(0, writes).concatMap(i -> acknowledged.asFlux()
                     .filter(acked -> i < acked + allowed)
                     .next()
-                    .thenMany(send(exchange, image, ends, from, i, tracker, sent, sentAt)), 0);
+                    .thenReturn(i), 0);
+            Flux<DfuEvent> sends = handOver(exchange, image, ends, from, allowedWrites, allowed, tracker, sent, sentAt);
 
             // acks first: its listener must be installed before the first write can cause a notification
             return Flux.merge(acks, sends);
         });
     }
 
+    /** The wait for a notification: the bytes still queued ahead at the baud rate, then {@code timeout}. */
+    private static Mono<Long> watchdog(Exchange exchange, Duration timeout) {
+        return Mono.defer(() -> Mono.delay(exchange.queuedAhead().plus(timeout), exchange.scheduler()));
+    }
+
     private static Mono<Integer> sentAtLeast(Sinks.Many<Integer> sent, int count) {
         return sent.asFlux().filter(s -> s >= count).next();
     }
 
-    private static Mono<DfuEvent> send(Exchange exchange, LocalImage image, long[] ends, long from, int i,
-                                       Tracker tracker, Sinks.Many<Integer> sent, AtomicLongArray sentAt) {
-        long start = i == 0 ? from : ends[i - 1];
-        int length = (int) (ends[i] - start);
-        DfuEvent[] event = new DfuEvent[1];
-        // counted as soon as the port took the bytes, even if the stream is cancelled right then
-        return exchange.write(new DfuRequest.Write(image.slice(start, length)))
-                .doOnSuccess(v -> {
+    /**
+     * Hands the writes {@code indices} lets through to the transport in order, each as soon as it is let through and
+     * without waiting for the previous one's send to complete (at most {@code inFlight} sends incomplete at once: a
+     * port holding its bytes back holds the stream back there); the transport keeps them in that order
+     * ({@link DfuConnection}). Completions are accounted in order, one at a time: the tracker, the count of writes
+     * sent and when each left.
+     */
+    private static Flux<DfuEvent> handOver(Exchange exchange, LocalImage image, long[] ends, long from,
+                                           Flux<Integer> indices, int inFlight, Tracker tracker,
+                                           Sinks.Many<Integer> sent, AtomicLongArray sentAt) {
+        return indices
+                .flatMapSequential(i -> exchange.write(new DfuRequest.Write(image.slice(start(ends, from, i),
+                        (int) (ends[i] - start(ends, from, i))))).thenReturn(i), Math.max(1, inFlight), 1)
+                .handle((i, sink) -> {
+                    // counted as soon as the port took the bytes, even if the stream is cancelled right then
                     if (sentAt != null) {
                         sentAt.set(i, exchange.scheduler().now(TimeUnit.NANOSECONDS));
                     }
-                    event[0] = tracker.sent(start, length);
+                    long start = start(ends, from, i);
+                    DfuEvent event = tracker.sent(start, (int) (ends[i] - start));
                     if (sent != null) {
                         sent.tryEmitNext(i + 1);
                     }
-                })
-                .then(Mono.fromCallable(() -> event[0]));
+                    if (event != null) {
+                        sink.next(event);
+                    }
+                });
+    }
+
+    private static long start(long[] ends, long from, int i) {
+        return i == 0 ? from : ends[i - 1];
     }
 
     private static boolean isNotificationFrame(DfuInbound frame) {

@@ -60,6 +60,11 @@ final class RetryBudgets {
     }
 
     private static final Key DEVICE = new Key(Scope.DEVICE, -1, null, -1);
+    /**
+     * The pause before retrying a CRC or PRN mismatch: a scheduler step, so that the failed stream is torn down (and a
+     * transport that answers at once, such as the simulator without timing, does not retry within its own answer).
+     */
+    static final Duration MISMATCH_PAUSE = Duration.ofMillis(1);
 
     private final DfuOptions.Retries limits;
     private final DfuMetrics metrics;
@@ -75,7 +80,12 @@ final class RetryBudgets {
         this.port = port;
     }
 
-    /** A line fault on object {@code index} of {@code type}: retry it on this connection, or escalate. */
+    /**
+     * A line fault on object {@code index} of {@code type}: retry it on this connection, or escalate. A CRC or PRN
+     * mismatch is retried after {@link #MISMATCH_PAUSE} only (the device answered, only the bytes it got were wrong:
+     * there is nothing to wait for, and the re-synchronising ping drains anything late); other faults after the
+     * backoff.
+     */
     Decision object(int image, ObjectType type, int index, RetryReason reason, DfuException cause) {
         Key key = new Key(Scope.OBJECT, image, type, index);
         int n = inARow.getOrDefault(key, 0) + 1;
@@ -87,7 +97,8 @@ final class RetryBudgets {
             return new Decision.Exhausted(exhausted);
         }
         inARow.put(key, n);
-        return new Decision.Retry(n, limits.backoff(n));
+        boolean mismatch = reason == RetryReason.PRN_MISMATCH || reason == RetryReason.CRC_MISMATCH;
+        return new Decision.Retry(n, mismatch ? MISMATCH_PAUSE : limits.backoff(n));
     }
 
     /** A fault of image {@code image} (named {@code name}): retry it with a new connection or from its start. */

@@ -2,6 +2,7 @@ package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.archive.DfuPackage;
 import dev.reactivedfu.archive.FirmwareImage;
+import dev.reactivedfu.archive.ImageKind;
 import dev.reactivedfu.error.DfuException;
 import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.error.TransportClosedException;
@@ -46,6 +47,7 @@ final class UpdateRun {
     private final WriteSizing sizing;
     private final AtomicInteger objectsExecuted = new AtomicInteger();
     private final AtomicInteger imagesDone = new AtomicInteger();
+    // the probe runs once per update, and again only after an image replaced the bootloader
     private boolean infoProbed;
     private int nextPingId;
 
@@ -137,6 +139,10 @@ final class UpdateRun {
                     sessions(state, 1),
                     Mono.fromSupplier(() -> {
                         imagesDone.incrementAndGet();
+                        if (state.kind == ImageKind.BOOTLOADER || state.kind == ImageKind.SOFTDEVICE_BOOTLOADER) {
+                            // a new bootloader runs now: its versions (and what it supports) are probed again
+                            infoProbed = false;
+                        }
                         long end = scheduler.now(TimeUnit.MILLISECONDS);
                         return new DfuEvent.ImageDone(index, state.kind, Duration.ofMillis(end - state.startMillis));
                     }));

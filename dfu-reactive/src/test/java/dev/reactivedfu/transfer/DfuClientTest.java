@@ -162,6 +162,23 @@ class DfuClientTest {
     }
 
     @Test
+    void the_device_is_probed_once_per_update_also_over_several_connections() {
+        // the device resets before the 10th write and its port drops: the update goes on over a second connection
+        device.resetClosesPort = true;
+        device.hook = (req, n) -> req.opCode() == OpCode.WRITE && n == 10 ? FakeDevice.Action.RESET
+                : FakeDevice.Action.NORMAL;
+
+        Runs.Result r = update(app24k, options().build());
+
+        assertThat(r.error()).isNull();
+        assertThat(device.opens).isEqualTo(2);
+        assertThat(r.events(DfuEvent.DeviceInfo.class)).hasSize(1);
+        assertThat(device.received(OpCode.PROTOCOL_VERSION)).hasSize(1);
+        assertThat(device.received(OpCode.HARDWARE_VERSION)).hasSize(1);
+        assertThat(device.received(OpCode.FIRMWARE_VERSION)).hasSize(3);
+    }
+
+    @Test
     void probing_can_be_switched_off() {
         update(app24k, options().probeDeviceInfo(false).build());
 
@@ -183,9 +200,12 @@ class DfuClientTest {
         assertThat(r.events(DfuEvent.ImageStarted.class)).extracting(DfuEvent.ImageStarted::kind)
                 .containsExactly(ImageKind.SOFTDEVICE_BOOTLOADER, ImageKind.APPLICATION);
         assertThat(r.events(DfuEvent.ImageDone.class)).hasSize(2);
-        // the device reset after the first image: a new connection, and the device info is asked only once
+        // the device reset after the first image: a new connection; the first image replaced the bootloader, so the
+        // new one is probed once more, and only then
         assertThat(device.opens).isEqualTo(2);
-        assertThat(r.events(DfuEvent.DeviceInfo.class)).hasSize(1);
+        assertThat(r.events(DfuEvent.DeviceInfo.class)).hasSize(2);
+        assertThat(device.received(OpCode.PROTOCOL_VERSION)).hasSize(2);
+        assertThat(device.received(OpCode.HARDWARE_VERSION)).hasSize(2);
         assertThat(r.summary().images()).isEqualTo(2);
         assertThat(r.summary().bytesSent()).isEqualTo(178_688 + 24_576 + pkg.images().get(0).initPacketSize()
                 + pkg.images().get(1).initPacketSize());

@@ -457,6 +457,10 @@ final class FakeDevice {
     private final class FakeConnection implements DfuConnection {
         private final Sinks.Many<DfuInbound> inbound = Sinks.many().unicast().onBackpressureBuffer();
         private boolean closed;
+        // until when the device holds the line (scheduler nanoseconds)
+        private long heldUntil = Long.MIN_VALUE;
+        // sends waiting behind the held line: a send handed over at the instant it lets go still queues behind them
+        private int heldSends;
 
         void emit(DfuInbound frame) {
             if (!closed) {
@@ -484,9 +488,19 @@ final class FakeDevice {
                 }
                 int n = sendCounts.merge(request.opCode(), 1, Integer::sum);
                 Duration held = hold.on(request, n);
-                if (!held.isZero()) {
-                    // flow control: the bytes leave the port (and the send completes) only when the device lets them
-                    return Mono.delay(held, scheduler).then(Mono.fromRunnable(() -> handle(request)));
+                // flow control: the bytes leave the port (and the send completes) only when the device lets them;
+                // the bytes handed over after them wait behind them (the line keeps its order)
+                long now = scheduler.now(java.util.concurrent.TimeUnit.NANOSECONDS);
+                long leaves = Math.max(now, heldUntil) + held.toNanos();
+                if (leaves > now || heldSends > 0) {
+                    heldUntil = leaves;
+                    heldSends++;
+                    return Mono.delay(Duration.ofNanos(leaves - now), scheduler)
+                            .then(Mono.<Void>fromRunnable(() -> {
+                                heldSends--;
+                                handle(request);
+                            }))
+                            .doOnCancel(() -> heldSends--);
                 }
                 handle(request);
                 return Mono.empty();

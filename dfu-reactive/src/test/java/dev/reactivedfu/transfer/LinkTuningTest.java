@@ -112,4 +112,63 @@ class LinkTuningTest {
         next.cleanObject(64);
         assertThat(next.window()).as("additive after the loss it remembers").isEqualTo(64);
     }
+
+    @Test
+    void with_flow_control_the_ceiling_is_what_the_port_buffers_and_the_window_starts_there() {
+        LinkTuning t = link(3, 1);
+
+        // a 64 KiB write buffer, writes of at most 130 bytes on the wire (64 data bytes, every one escaped)
+        t.connected(new LinkFacts(1_000_000, true, 65_536), 130);
+
+        assertThat(t.ceiling()).isEqualTo(504);
+        assertThat(t.window()).isEqualTo(504);
+        assertThat(t.prnFor(64)).as("one notification, on the object's last write").isEqualTo(64);
+        t.lost();
+        assertThat(t.window()).as("a loss still halves it").isEqualTo(252);
+        t.connected(new LinkFacts(1_000_000, true, 65_536), 130);
+        assertThat(t.window()).as("a later connection keeps what the update learned").isEqualTo(252);
+    }
+
+    @Test
+    void with_flow_control_a_small_port_buffer_caps_the_window_but_never_below_the_floor() {
+        LinkTuning small = link(3, 1);
+        small.connected(new LinkFacts(115_200, true, 4_096), 130);
+        assertThat(small.window()).isEqualTo(31);
+
+        LinkTuning tiny = link(3, 1);
+        tiny.connected(new LinkFacts(115_200, true, 100), 130);
+        assertThat(tiny.ceiling()).isEqualTo(3);
+    }
+
+    @Test
+    void with_flow_control_on_a_port_that_does_not_know_its_buffer_the_configured_ceiling_rules() {
+        LinkTuning t = link(3, 1);
+
+        t.connected(new LinkFacts(1_000_000, true, 0), 130);
+
+        assertThat(t.ceiling()).isEqualTo(144);
+        assertThat(t.window()).isEqualTo(144);
+    }
+
+    @Test
+    void without_flow_control_the_window_starts_at_prn_times_window_and_grows_to_the_configured_ceiling() {
+        LinkTuning t = link(3, 1);
+
+        t.connected(new LinkFacts(1_000_000, false, 65_536), 130);
+
+        assertThat(t.window()).isEqualTo(3);
+        assertThat(t.ceiling()).isEqualTo(144);
+    }
+
+    @Test
+    void with_flow_control_an_update_starting_from_what_the_port_learned_keeps_that_start() {
+        LinkTuning first = link(3, 1);
+        first.connected(new LinkFacts(1_000_000, true, 65_536), 130);
+        first.lost();
+
+        LinkTuning next = new LinkTuning(DfuOptions.defaults().flowControl(), first.learned());
+        next.connected(new LinkFacts(1_000_000, true, 65_536), 130);
+
+        assertThat(next.window()).isEqualTo(252);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.archive.DfuPackage;
+import dev.reactivedfu.error.CrcMismatchException;
+import dev.reactivedfu.error.RetriesExhaustedException;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.ObjectType;
 import dev.reactivedfu.protocol.OpCode;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +55,28 @@ class LossRecoveryTest {
         assertThat(dataCreates(4096)).as("one CREATE per object, none again").isEqualTo(6);
         assertThat(r.summary().bytesResent()).isZero();
         assertThat(device.activated.get(0)).isEqualTo(firmware);
+        // on the wire, from the write whose notification was lost to the continuation: ping, SELECT, SET PRN and the
+        // next write at the verified offset, no CREATE
+        List<DfuRequest> between = between(nthWrite(9), nthWrite(10));
+        assertThat(between).extracting(DfuRequest::opCode).doesNotContain(OpCode.CREATE)
+                .contains(OpCode.PING, OpCode.SELECT);
+        assertThat(device.received.get(nthWrite(10))).isEqualTo(new DfuRequest.Write(
+                java.util.Arrays.copyOfRange(firmware, 384, 448)));
+    }
+
+    /** Index in {@code device.received} of the {@code n}-th (1-based) WRITE. */
+    private int nthWrite(int n) {
+        int seen = 0;
+        for (int i = 0; i < device.received.size(); i++) {
+            if (device.received.get(i).opCode() == OpCode.WRITE && ++seen == n) {
+                return i;
+            }
+        }
+        throw new AssertionError("no WRITE #" + n);
+    }
+
+    private List<DfuRequest> between(int from, int to) {
+        return device.received.subList(from + 1, to);
     }
 
     @Test
@@ -65,6 +90,77 @@ class LossRecoveryTest {
                 .satisfies(e -> assertThat(e.reason()).isEqualTo(RetryReason.PRN_MISMATCH));
         assertThat(dataCreates(4096)).as("object 1 created twice").isEqualTo(7);
         assertThat(device.activated.get(0)).isEqualTo(firmware);
+        // on the wire: the object is created again before the next write, and that write is its first bytes
+        List<DfuRequest> between = between(nthWrite(100), nthWrite(101));
+        assertThat(between).contains(new DfuRequest.Create(ObjectType.DATA, 4096));
+        assertThat(device.received.get(nthWrite(101))).isInstanceOfSatisfying(DfuRequest.Write.class,
+                w -> assertThat(w.data()).isEqualTo(java.util.Arrays.copyOfRange(firmware, 4096, 4096 + w.length())));
+    }
+
+    @Test
+    void a_mismatch_is_retried_without_backoff_the_device_answered_so_there_is_nothing_to_wait_for() {
+        device.hook = (r, n) -> r.opCode() == OpCode.WRITE && n == 100 ? Action.CORRUPT : Action.NORMAL;
+
+        Runs.Result r = update(app24k, fixed().build());
+
+        assertThat(r.error()).isNull();
+        Runs.Timed retried = r.timed().stream().filter(t -> t.event() instanceof DfuEvent.ObjectRetried)
+                .findFirst().orElseThrow();
+        int ping = nthWrite(100) + 1;
+        while (device.received.get(ping).opCode() != OpCode.PING) {
+            ping++;
+        }
+        assertThat(device.receivedAt.get(ping)).as("the re-synchronising ping, no backoff before it")
+                .isEqualTo(retried.millis() + RetryBudgets.MISMATCH_PAUSE.toMillis());
+    }
+
+    @Test
+    void once_a_write_arrived_changed_writes_are_one_byte_shorter_so_a_changed_end_cannot_jam_the_device() {
+        // write #100 arrives with a byte changed and as many bytes as were sent: the line changes bytes, and a
+        // changed END would join two 64-byte writes into 131 decoded bytes, all of Nordic's SLIP buffer
+        device.hook = (r, n) -> r.opCode() == OpCode.WRITE && n == 100 ? Action.CORRUPT : Action.NORMAL;
+
+        Runs.Result r = update(app24k, fixed().build());
+
+        assertThat(r.error()).isNull();
+        List<DfuRequest> writes = device.received(OpCode.WRITE);
+        assertThat(writes.subList(3, 100)).extracting(w -> ((DfuRequest.Write) w).length())
+                .as("data writes before the change").containsOnly(64);
+        assertThat(writes.subList(100, writes.size())).extracting(w -> ((DfuRequest.Write) w).length())
+                .as("data writes after it").allMatch(n -> n <= 63).contains(63);
+        assertThat(device.activated.get(0)).isEqualTo(firmware);
+    }
+
+    @Test
+    void a_device_that_lost_its_progress_in_a_reset_late_in_a_long_image_is_brought_back_on_a_lossy_line() {
+        DfuPackage mib = TestPackages.synthetic(1 << 20, 7);
+        // every 300th write is lost, and the device resets at write #12000 (object 187 of 256), its progress in RAM:
+        // it falls back to zero, and the 60 isolated losses on the way back to where it was are each retried; the
+        // objects it verifies again are progress, so the 20 retries in a row allowed are never spent
+        device.resetClosesPort = false;
+        device.hook = (r, n) -> r.opCode() != OpCode.WRITE ? Action.NORMAL
+                : n == 12_000 ? Action.RESET : n % 300 == 0 ? Action.DROP_REQUEST : Action.NORMAL;
+
+        Runs.Result r = update(mib, DfuOptions.builder().scheduler(vts).build());
+
+        assertThat(r.error()).isNull();
+        assertThat(device.resets).isPositive();
+        assertThat(dataCreates(4096)).as("objects before the reset created again").isGreaterThan(256 + 150);
+        assertThat(device.activated.get(0)).isEqualTo(mib.images().get(0).firmware());
+    }
+
+    @Test
+    void a_line_that_fails_every_attempt_ends_with_retries_exhausted_after_the_configured_attempts_in_a_row() {
+        // every write arrives changed: no attempt verifies anything
+        device.hook = (r, n) -> r.opCode() == OpCode.WRITE ? Action.CORRUPT : Action.NORMAL;
+
+        Runs.Result r = update(app24k, DfuOptions.builder().scheduler(vts).retriesPerDevice(7)
+                .withoutProgress(Duration.ofHours(1)).build());
+
+        assertThat(r.error()).isInstanceOfSatisfying(RetriesExhaustedException.class,
+                e -> assertThat(e.getCause()).isInstanceOf(CrcMismatchException.class));
+        assertThat(r.events(DfuEvent.ObjectRetried.class)).hasSize(7);
+        assertThat(device.activated).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.reactivedfu.protocol.OpCode;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
@@ -238,5 +239,52 @@ class ObjectStreamerTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         writes.forEach(w -> out.writeBytes(w.data()));
         return out.toByteArray();
+    }
+
+    @Test
+    void writes_are_handed_to_the_port_before_the_previous_send_completed_and_stay_in_order() {
+        // a port that takes the bytes but completes no send (RTS/CTS holding the host back)
+        List<DfuRequest.Write> handed = new ArrayList<>();
+        List<Sinks.Empty<Void>> pending = new ArrayList<>();
+        DfuConnection held = new DfuConnection() {
+            @Override
+            public Mono<Void> send(DfuRequest request) {
+                return Mono.defer(() -> {
+                    handed.add((DfuRequest.Write) request);
+                    Sinks.Empty<Void> done = Sinks.empty();
+                    pending.add(done);
+                    return done.asMono();
+                });
+            }
+
+            @Override
+            public Flux<DfuInbound> inbound() {
+                return inbound.flux();
+            }
+
+            @Override
+            public Mono<Void> close() {
+                return Mono.empty();
+            }
+        };
+        Exchange exchange = new Exchange(held, "test", DfuOptions.defaults(), Schedulers.parallel());
+
+        StepVerifier.withVirtualTime(() -> exchange.attach(ObjectStreamer.stream(exchange, image, 0, bytes.length,
+                        CHUNK, 12, 12, Duration.ofSeconds(1), tracker)))
+                .expectSubscription()
+                // no send completed, yet the whole credit is with the port, in the image's order
+                .then(() -> assertThat(handed).extracting(DfuRequest.Write::length).hasSize(12))
+                .then(() -> {
+                    for (int i = 0; i < handed.size(); i++) {
+                        assertThat(handed.get(i).data()).isEqualTo(java.util.Arrays.copyOfRange(bytes, i * CHUNK,
+                                (i + 1) * CHUNK));
+                    }
+                })
+                // held for ten WRITE timeouts: no watchdog runs while the port has not let the writes go
+                .expectNoEvent(Duration.ofSeconds(10))
+                .then(() -> pending.forEach(Sinks.Empty::tryEmitEmpty))
+                .then(() -> inbound.next(notificationAfter(12)))
+                .expectNextMatches(e -> e instanceof DfuEvent.CrcVerified v && v.offset() == 12 * CHUNK)
+                .verifyComplete();
     }
 }

@@ -148,7 +148,8 @@ public final class LinkSweep {
         SimulatedDevice device = SimulatedDevice.create(config);
         device.trace(trace);
         try (SimulatorServer server = new SimulatorServer(device, group)) {
-            NettyDfuTransport transport = NettyDfuTransport.local(server.address(), group);
+            NettyDfuTransport transport = NettyDfuTransport.local(server.address(), group,
+                    c.flowControl());
             long start = System.nanoTime();
             List<DfuEvent> events = new ArrayList<>();
             DfuClient.create().update(transport, pkg, options).doOnNext(events::add).blockLast();

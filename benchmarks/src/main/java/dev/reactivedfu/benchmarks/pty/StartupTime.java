@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp benchmarks/target/benchmarks.jar dev.reactivedfu.benchmarks.pty.StartupTime \
  *     [--dfu ./dfu] [--runs 7] [--key] [--package FILE.zip]   (default: the 200 KiB application)
  *     [--java-opts "-X..."]   (DFU_JAVA_OPTS for dfu flash: more JVM flags, to try them)
+ *     [--flash-dfu OTHER/dfu]  (dfu flash from another checkout, e.g. an older one; the board stays this one's)
  * </pre>
  */
 public final class StartupTime {
@@ -35,6 +36,7 @@ public final class StartupTime {
 
     public static void main(String[] args) throws Exception {
         Path dfu = Path.of("dfu");
+        Path flashDfu = null;
         int runs = 7;
         boolean withKey = false;
         Path pkg = null;
@@ -42,15 +44,17 @@ public final class StartupTime {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dfu" -> dfu = Path.of(args[++i]);
+                case "--flash-dfu" -> flashDfu = Path.of(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--key" -> withKey = true;
                 case "--package" -> pkg = Path.of(args[++i]);
                 case "--java-opts" -> javaOpts = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--dfu PATH, --runs N, --key, --package FILE, --java-opts OPTS)");
+                        + " (--dfu PATH, --flash-dfu PATH, --runs N, --key, --package FILE, --java-opts OPTS)");
             }
         }
         dfu = dfu.toAbsolutePath();
+        flashDfu = flashDfu == null ? dfu : flashDfu.toAbsolutePath();
         Path dir = Files.createTempDirectory("dfu-startup-");
         if (pkg == null) {
             pkg = Fixtures.copy("/fixtures/app_200k.zip", dir);
@@ -62,13 +66,14 @@ public final class StartupTime {
         }
         flash.add(pkg.toString());
         System.out.println("dfu " + String.join(" ", flash));
+        System.out.println("class data sharing archive: " + archiveCheck(flashDfu));
         List<Double> seconds = new ArrayList<>();
         List<Double> cpus = new ArrayList<>();
         String java = "";
         for (int r = 0; r < runs; r++) {
             Path runDir = Files.createDirectories(dir.resolve("run" + r));
             try (SimulatorProcess board = SimulatorProcess.start(dfu, runDir, List.of())) {
-                List<String> command = new ArrayList<>(List.of(dfu.toString()));
+                List<String> command = new ArrayList<>(List.of(flashDfu.toString()));
                 flash.forEach(a -> command.add(a.equals("LINK") ? board.link().toString() : a));
                 ProcessBuilder pb = new ProcessBuilder(command)
                         .redirectOutput(runDir.resolve("flash.out").toFile())
@@ -125,6 +130,22 @@ public final class StartupTime {
                     sorted.get(sorted.size() - 1));
         }
         System.out.println("load average: " + loadAverage());
+    }
+
+    /**
+     * Whether the launcher's class data sharing archive is really used: {@code dfu --version} with {@code -Xshare:on}
+     * added, which makes the JVM fail instead of silently starting without it.
+     */
+    static String archiveCheck(Path dfu) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(dfu.toString(), "--version").redirectErrorStream(true);
+        pb.environment().put("DFU_JAVA_OPTS", "-Xshare:on");
+        pb.environment().put("DFU_SHOW_JAVA", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        boolean ok = p.waitFor() == 0;
+        boolean named = out.contains("-XX:SharedArchiveFile=");
+        return ok && named ? "used (-Xshare:on accepts it)" : named ? "NOT usable: " + out.trim() : "none (the launcher "
+                + "passed no -XX:SharedArchiveFile)";
     }
 
     /** User + system CPU seconds of a process so far (Linux {@code /proc/PID/stat}, 100 ticks a second), or NaN. */

@@ -5,6 +5,7 @@ import dev.reactivedfu.netty.serial.SerialChannelOption;
 import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.transfer.DfuConnection;
+import dev.reactivedfu.transfer.LinkFacts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,13 +38,25 @@ final class NettyDfuConnection implements DfuConnection {
     private final Scheduler scheduler;
     private final Bridge bridge = new Bridge();
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final LinkFacts line;
+    private volatile LinkFacts attachedLine;
     private volatile Channel channel;
     private volatile boolean closeRequested;
 
     NettyDfuConnection(String name, Optional<ResetSequence> reset, Scheduler scheduler) {
+        this(name, reset, scheduler, LinkFacts.UNKNOWN);
+    }
+
+    /**
+     * A connection on a line with {@code line}'s baud rate and flow control; its output buffer is taken from the
+     * channel once attached (the write-buffer high water mark: what Netty queues before the channel is unwritable).
+     */
+    NettyDfuConnection(String name, Optional<ResetSequence> reset, Scheduler scheduler, LinkFacts line) {
         this.name = name;
         this.reset = reset;
         this.scheduler = scheduler;
+        this.line = line;
+        this.attachedLine = line;
     }
 
     /** The handler to install as {@link DfuPipeline#INBOUND_BRIDGE}. */
@@ -54,7 +67,14 @@ final class NettyDfuConnection implements DfuConnection {
     /** Binds this connection to its channel once connected. */
     NettyDfuConnection attach(Channel channel) {
         this.channel = channel;
+        this.attachedLine = new LinkFacts(line.baud(), line.flowControl(),
+                channel.config().getWriteBufferHighWaterMark());
         return this;
+    }
+
+    @Override
+    public LinkFacts link() {
+        return attachedLine;
     }
 
     /** The channel, for tests in this package. */
@@ -69,13 +89,22 @@ final class NettyDfuConnection implements DfuConnection {
             if (!ch.isActive()) {
                 return Mono.error(closed("connection is closed; cannot send " + request.opCode(), null));
             }
-            return Mono.create(sink -> ch.writeAndFlush(request).addListener(f -> {
-                if (f.isSuccess()) {
-                    sink.success();
-                } else {
-                    sink.error(closed("sending " + request.opCode() + " failed", f.cause()));
+            // always through the event loop's task queue, also from the loop itself: frames then leave in the order
+            // their sends were subscribed, whichever thread subscribed them (a write on the loop would otherwise
+            // overtake one queued from another thread)
+            return Mono.create(sink -> {
+                try {
+                    ch.eventLoop().execute(() -> ch.writeAndFlush(request).addListener(f -> {
+                        if (f.isSuccess()) {
+                            sink.success();
+                        } else {
+                            sink.error(closed("sending " + request.opCode() + " failed", f.cause()));
+                        }
+                    }));
+                } catch (RejectedExecutionException e) {
+                    sink.error(closed("event loop shut down; cannot send " + request.opCode(), e));
                 }
-            }));
+            });
         });
     }
 

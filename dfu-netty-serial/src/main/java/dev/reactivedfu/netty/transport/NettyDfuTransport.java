@@ -8,6 +8,7 @@ import dev.reactivedfu.netty.serial.SerialPorts;
 import dev.reactivedfu.netty.slip.SlipFrameDecoder;
 import dev.reactivedfu.transfer.DfuConnection;
 import dev.reactivedfu.transfer.DfuTransport;
+import dev.reactivedfu.transfer.LinkFacts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -55,10 +56,12 @@ public final class NettyDfuTransport implements DfuTransport {
     private final Mono<SocketAddress> address;
     private final Class<? extends Channel> channelType;
     private final Consumer<Bootstrap> options;
+    private final LinkFacts line;
 
     private NettyDfuTransport(String name, EventLoopGroup group, Scheduler scheduler, int maxFrameLength,
                               Optional<ResetSequence> reset, Mono<SocketAddress> address,
-                              Class<? extends Channel> channelType, Consumer<Bootstrap> options) {
+                              Class<? extends Channel> channelType, Consumer<Bootstrap> options, LinkFacts line) {
+        this.line = line;
         this.name = name;
         this.group = group;
         this.scheduler = scheduler;
@@ -88,7 +91,8 @@ public final class NettyDfuTransport implements DfuTransport {
         String name = options.port().describe();
         return new NettyDfuTransport(name, group, scheduler, options.maxFrameLength(), options.reset(),
                 findPort(options, scheduler).map(SerialDeviceAddress::new), SerialChannel.class,
-                b -> options.settings().applyTo(b));
+                b -> options.settings().applyTo(b),
+                new LinkFacts(options.settings().baudRate(), options.settings().flowControl(), 0));
     }
 
     /** A transport to a local (in-process) channel served at {@code address}, on the shared event loops. */
@@ -98,10 +102,19 @@ public final class NettyDfuTransport implements DfuTransport {
 
     /** A transport to a local (in-process) channel served at {@code address}, on {@code group}. */
     public static NettyDfuTransport local(LocalAddress address, EventLoopGroup group) {
+        return local(address, group, false);
+    }
+
+    /**
+     * A transport to a local channel served at {@code address} on {@code group}, standing in for a serial port whose
+     * RTS/CTS flow control is {@code flowControl} (a simulated line behind the channel holds the host back itself).
+     * No baud rate: the channel takes bytes at once, so no bytes are queued ahead of a request.
+     */
+    public static NettyDfuTransport local(LocalAddress address, EventLoopGroup group, boolean flowControl) {
         Objects.requireNonNull(address, "address");
         return new NettyDfuTransport("local:" + address.id(), group, Schedulers.parallel(),
                 SlipFrameDecoder.DEFAULT_MAX_FRAME_LENGTH, Optional.empty(), Mono.just(address), LocalChannel.class,
-                b -> { });
+                b -> { }, new LinkFacts(0, flowControl, 0));
     }
 
     @Override
@@ -123,7 +136,7 @@ public final class NettyDfuTransport implements DfuTransport {
 
     private Mono<DfuConnection> connect(SocketAddress remote) {
         return Mono.defer(() -> {
-            NettyDfuConnection connection = new NettyDfuConnection(name, reset, scheduler);
+            NettyDfuConnection connection = new NettyDfuConnection(name, reset, scheduler, line);
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(channelType)
