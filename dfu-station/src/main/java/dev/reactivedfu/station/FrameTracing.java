@@ -6,6 +6,7 @@ import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.transfer.DfuConnection;
 import dev.reactivedfu.transfer.DfuTransport;
+import dev.reactivedfu.transfer.LinkFacts;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -86,6 +87,11 @@ public final class FrameTracing implements DfuTransport {
                 line(origin, "OUT", hex(DfuCodec.encodeRequest(request)), describe(request));
                 return c.send(request);
             });
+        }
+
+        @Override
+        public LinkFacts link() {
+            return c.link();
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.reactivedfu.simulator.SimulatorConfig;
 import dev.reactivedfu.simulator.SimulatorTransport;
 import dev.reactivedfu.transfer.DfuConnection;
 import dev.reactivedfu.transfer.DfuTransport;
+import dev.reactivedfu.transfer.LinkFacts;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -132,6 +133,11 @@ public final class SimulatedSocket implements DfuTransport {
         @Override
         public Mono<Void> send(DfuRequest request) {
             return Mono.defer(() -> gone ? Mono.error(lost()) : delegate.send(request));
+        }
+
+        @Override
+        public LinkFacts link() {
+            return delegate.link();
         }
 
         @Override
