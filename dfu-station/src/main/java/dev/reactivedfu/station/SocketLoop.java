@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -116,6 +117,15 @@ final class SocketLoop {
         return Mono.defer(() -> {
             state(SocketState.UPDATING);
             station.updateStarted();
+            // the update stops counting as running before its result is counted (so a summary never shows a board
+            // both passed and running), or when it is cancelled; whichever comes first, once
+            AtomicBoolean ended = new AtomicBoolean();
+            Runnable end = () -> {
+                if (ended.compareAndSet(false, true)) {
+                    current.set(null);
+                    station.updateEnded();
+                }
+            };
             return station.client().update(station.transportFor(socket), station.pkg(), station.options())
                     .doOnNext(e -> {
                         a.observe(e);
@@ -129,10 +139,8 @@ final class SocketLoop {
                         a.end(station.now(), Optional.of(e));
                         return a.done();
                     }))
-                    .doFinally(signal -> {
-                        current.set(null);
-                        station.updateEnded();
-                    });
+                    .doOnSuccess(d -> end.run())
+                    .doFinally(signal -> end.run());
         });
     }
 
