@@ -98,17 +98,13 @@ final class Exchange {
         lineFreeAt = Math.max(lineFreeAt, now) + line.wireNanos(wireBytes(request));
     }
 
-    /** The SLIP-encoded length of {@code request} (counted without encoding a WRITE again). */
+    /**
+     * The SLIP-encoded length of {@code request}; a WRITE is counted from its data without encoding it again (its
+     * opcode, 0x08, never needs an escape).
+     */
     static int wireBytes(DfuRequest request) {
         if (request instanceof DfuRequest.Write w) {
-            byte[] data = w.data();
-            int escapes = 0;
-            for (byte b : data) {
-                if ((b & 0xFF) == Slip.END || (b & 0xFF) == Slip.ESC) {
-                    escapes++;
-                }
-            }
-            return 1 + data.length + escapes + 1;
+            return 1 + Slip.encodedLength(w.data());
         }
         return Slip.encodedLength(DfuCodec.encodeRequest(request));
     }

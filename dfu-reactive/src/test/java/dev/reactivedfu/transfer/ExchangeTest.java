@@ -4,6 +4,7 @@ import dev.reactivedfu.error.DfuTimeoutException;
 import dev.reactivedfu.error.ProtocolViolationException;
 import dev.reactivedfu.error.RemoteErrorException;
 import dev.reactivedfu.error.TransportClosedException;
+import dev.reactivedfu.protocol.DfuCodec;
 import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
@@ -11,6 +12,7 @@ import dev.reactivedfu.protocol.ExtendedError;
 import dev.reactivedfu.protocol.ObjectType;
 import dev.reactivedfu.protocol.OpCode;
 import dev.reactivedfu.protocol.ResultCode;
+import dev.reactivedfu.protocol.Slip;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -206,5 +208,17 @@ class ExchangeTest {
                 .expectNext("done")
                 .verifyComplete();
         connection.inbound.assertCancelled();
+    }
+
+    @Test
+    void a_writes_bytes_on_the_wire_are_its_slip_frame_escapes_included() {
+        // 0xC0 (END) and 0xDB (ESC) each take two bytes on the wire; the opcode and the closing END one each
+        byte[] data = {0x01, (byte) 0xC0, 0x02, (byte) 0xDB, (byte) 0xDB, 0x03};
+        DfuRequest.Write write = new DfuRequest.Write(data);
+
+        assertThat(Exchange.wireBytes(write)).isEqualTo(1 + data.length + 3 + 1)
+                .isEqualTo(Slip.encodedLength(DfuCodec.encodeRequest(write)));
+        assertThat(Exchange.wireBytes(new DfuRequest.CrcGet()))
+                .isEqualTo(Slip.encodedLength(DfuCodec.encodeRequest(new DfuRequest.CrcGet())));
     }
 }
