@@ -1,24 +1,25 @@
 package dev.reactivedfu.archive;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reactivedfu.error.PackageException;
 import dev.reactivedfu.error.PackageException.Fault;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import java.util.TreeMap;
 /**
  * A package's {@code manifest.json}: {@code {"manifest": {KIND: {"bin_file", "dat_file"[,
  * "info_read_only_metadata": {"bl_size", "sd_size"}]}}}}, KIND one of {@link ImageKind}'s manifest keys. Read and
- * written by the same Jackson mapping; written as nrfutil writes it (Python's {@code json.dumps(sort_keys=True,
+ * written with Jackson's streaming parser and generator (no data binding: {@code dfu flash} reads a manifest before
+ * its first frame, and an object mapper's set-up alone cost a good part of that); written as nrfutil writes it (Python's {@code json.dumps(sort_keys=True,
  * indent=4, separators=(',', ': '))}: keys sorted, four-space indent, no final newline).
  *
  * @param images the images it lists, in send order
@@ -37,9 +39,9 @@ public record Manifest(List<Image> images) {
     /** The name of the manifest entry. */
     public static final String ENTRY = "manifest.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /**
      * One image of the manifest.
@@ -73,26 +75,32 @@ public record Manifest(List<Image> images) {
 
     /** The manifest as nrfutil writes it (UTF-8, no final newline). */
     public byte[] toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode manifest = root.putObject("manifest");
         Map<String, Image> sorted = new TreeMap<>();
         images.forEach(i -> sorted.put(i.kind().manifestKey(), i));
-        sorted.forEach((key, image) -> {
-            ObjectNode node = manifest.putObject(key);
-            node.put("bin_file", image.binFile());
-            node.put("dat_file", image.datFile());
-            image.metadata().ifPresent(m -> node.putObject("info_read_only_metadata")
-                    .put("bl_size", m.blSize())
-                    .put("sd_size", m.sdSize()));
-        });
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withObjectIndenter(new DefaultIndenter("    ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("    ", "\n"));
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             g.setPrettyPrinter(printer);
-            JSON.writeTree(g, root);
+            g.writeStartObject();
+            g.writeObjectFieldStart("manifest");
+            for (Map.Entry<String, Image> e : sorted.entrySet()) {
+                Image image = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                g.writeStringField("bin_file", image.binFile());
+                g.writeStringField("dat_file", image.datFile());
+                if (image.metadata().isPresent()) {
+                    g.writeObjectFieldStart("info_read_only_metadata");
+                    g.writeNumberField("bl_size", image.metadata().get().blSize());
+                    g.writeNumberField("sd_size", image.metadata().get().sdSize());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,30 +113,35 @@ public record Manifest(List<Image> images) {
      * @throws PackageException with fault {@link Fault#MANIFEST} when the JSON is malformed or ill-shaped
      */
     public static Manifest parse(String source, byte[] bytes) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
+        Object root;
+        try (JsonParser p = JSON.createParser(bytes)) {
+            root = p.nextToken() == null ? null : value(p);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new PackageException(source, Fault.MANIFEST, ENTRY + " is not valid JSON: "
+                        + trailing.asString() + " after the top-level value");
+            }
         } catch (JacksonException e) {
             throw new PackageException(source, Fault.MANIFEST, ENTRY + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new PackageException(source, Fault.MANIFEST, ENTRY + " cannot be read: " + e.getMessage(), e);
         }
-        JsonNode manifest = root == null ? null : root.get("manifest");
-        if (manifest == null || !manifest.isObject()) {
+        Object manifest = root instanceof Map<?, ?> m ? m.get("manifest") : null;
+        if (!(manifest instanceof Map<?, ?> kinds)) {
             throw new PackageException(source, Fault.MANIFEST,
                     ENTRY + " has no \"manifest\" object: not an nrfutil package");
         }
         List<Image> images = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : manifest.properties()) {
-            ImageKind kind = ImageKind.fromManifestKey(field.getKey());
+        for (Map.Entry<?, ?> field : kinds.entrySet()) {
+            String key = (String) field.getKey();
+            ImageKind kind = ImageKind.fromManifestKey(key);
             if (kind == null) {
                 throw new PackageException(source, Fault.MANIFEST, ENTRY + " lists unknown image kind "
-                        + SafeZip.quote(field.getKey()) + " (expected softdevice_bootloader, softdevice, bootloader "
+                        + SafeZip.quote(key) + " (expected softdevice_bootloader, softdevice, bootloader "
                         + "or application)");
             }
-            JsonNode image = field.getValue();
-            if (!image.isObject()) {
+            if (!(field.getValue() instanceof Map<?, ?> image)) {
                 throw new PackageException(source, Fault.MANIFEST,
                         ENTRY + ": " + kind.manifestKey() + " is not an object");
             }
@@ -141,27 +154,65 @@ public record Manifest(List<Image> images) {
         return new Manifest(images);
     }
 
-    private static String text(String source, JsonNode image, ImageKind kind, String field) {
-        JsonNode value = image.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+    /**
+     * The value at the parser's current token, as plain Java: an object as a {@link LinkedHashMap} in document
+     * order, an array as a {@link List}, a string, a whole number as {@link Long} (or {@link BigInteger} beyond it),
+     * any other number as {@link Double}, a boolean, or null.
+     */
+    private static Object value(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new LinkedHashMap<>();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    object.put(name, value(p));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                List<Object> array = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(p));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
+                        : p.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDoubleValue();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return p.getBooleanValue();
+            }
+            default -> {
+                return null; // VALUE_NULL
+            }
+        }
+    }
+
+    private static String text(String source, Map<?, ?> image, ImageKind kind, String field) {
+        if (!(image.get(field) instanceof String value) || value.isEmpty()) {
             throw new PackageException(source, Fault.MANIFEST,
                     ENTRY + ": " + kind.manifestKey() + " has no " + field + " string");
         }
-        return value.asText();
+        return value;
     }
 
-    private static Optional<ReadOnlyMetadata> metadata(String source, JsonNode image, ImageKind kind) {
-        JsonNode meta = image.get("info_read_only_metadata");
-        if (meta == null || meta.isNull()) {
+    private static Optional<ReadOnlyMetadata> metadata(String source, Map<?, ?> image, ImageKind kind) {
+        Object meta = image.get("info_read_only_metadata");
+        if (meta == null) {
             return Optional.empty();
         }
-        JsonNode sd = meta.get("sd_size");
-        JsonNode bl = meta.get("bl_size");
-        if (!meta.isObject() || sd == null || bl == null || !sd.canConvertToLong() || !bl.canConvertToLong()
-                || !sd.isIntegralNumber() || !bl.isIntegralNumber() || sd.asLong() < 0 || bl.asLong() < 0) {
+        if (!(meta instanceof Map<?, ?> sizes) || !(sizes.get("sd_size") instanceof Long sd)
+                || !(sizes.get("bl_size") instanceof Long bl) || sd < 0 || bl < 0) {
             throw new PackageException(source, Fault.MANIFEST, ENTRY + ": " + kind.manifestKey()
                     + "'s info_read_only_metadata needs whole non-negative numbers sd_size and bl_size");
         }
-        return Optional.of(new ReadOnlyMetadata(sd.asLong(), bl.asLong()));
+        return Optional.of(new ReadOnlyMetadata(sd, bl));
     }
 }
