@@ -3,6 +3,9 @@ package dev.reactivedfu.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The {@code dfu} command. Subcommands: {@code pkg}, {@code simulate}, {@code flash}, {@code ports}, {@code demo}, {@code station}, {@code keys}, {@code settings}.
  * This module is the only one that blocks.
@@ -49,12 +52,12 @@ public final class DfuCli implements Runnable {
      * good part of {@code dfu flash}'s start-up before its first frame); otherwise {@link #commandLine()}.
      */
     static CommandLine commandLine(String... args) {
+        if (args.length > 0 && conventionalClass(args[0]) == FlashCommand.class) {
+            FlashWarmup.start(); // before picocli reads the first annotation, so that all of its work runs beside
+        }
         Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
         if (only == null) {
             return commandLine();
-        }
-        if (only == FlashCommand.class) {
-            FlashWarmup.start();
         }
         Command top = DfuCli.class.getAnnotation(Command.class);
         CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(new DfuCli())
@@ -67,18 +70,48 @@ public final class DfuCli implements Runnable {
         return configure(cl);
     }
 
-    /** The subcommand class listed on {@link DfuCli} under this name or alias, except {@code help}; else null. */
+    /**
+     * The subcommand class listed on {@link DfuCli} under this name or alias, except {@code help}; else null. Tried
+     * first by the naming convention ({@code dfu flash} is {@link FlashCommand}), which reads one subcommand's
+     * annotations instead of all of them.
+     */
     private static Class<?> subcommandNamed(String name) {
-        for (Class<?> c : DfuCli.class.getAnnotation(Command.class).subcommands()) {
-            Command command = c.getAnnotation(Command.class);
-            if (command == null || c == CommandLine.HelpCommand.class) {
-                continue;
-            }
-            if (command.name().equals(name) || java.util.Arrays.asList(command.aliases()).contains(name)) {
+        List<Class<?>> listed = Arrays.asList(DfuCli.class.getAnnotation(Command.class).subcommands());
+        Class<?> conventional = conventionalClass(name);
+        if (conventional != null && listed.contains(conventional) && names(conventional, name)) {
+            return conventional;
+        }
+        for (Class<?> c : listed) {
+            if (c != CommandLine.HelpCommand.class && names(c, name)) {
                 return c;
             }
         }
         return null;
+    }
+
+    /** {@code dev.reactivedfu.cli.NameCommand} for {@code name}, when there is such a class; else null. */
+    private static Class<?> conventionalClass(String name) {
+        if (name.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < 'a' || name.charAt(i) > 'z') {
+                return null;
+            }
+        }
+        try {
+            return Class.forName(DfuCli.class.getPackageName() + "." + Character.toUpperCase(name.charAt(0))
+                    + name.substring(1) + "Command", false, DfuCli.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code c} is a command named {@code name} (or with that alias). */
+    private static boolean names(Class<?> c, String name) {
+        Command command = c.getAnnotation(Command.class);
+        return command != null
+                && (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name));
     }
 
     private static CommandLine configure(CommandLine cl) {

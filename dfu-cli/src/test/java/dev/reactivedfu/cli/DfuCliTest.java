@@ -17,6 +17,20 @@ class DfuCliTest {
     }
 
     @Test
+    void every_subcommand_is_found_by_its_name_alone() {
+        for (String name : DfuCli.commandLine().getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            CommandLine alone = DfuCli.commandLine(name);
+
+            assertThat(alone.getSubcommands()).as(name).containsOnlyKeys(name);
+            assertThat(alone.getSubcommands().get(name).getCommand().getClass())
+                    .isSameAs(DfuCli.commandLine().getSubcommands().get(name).getCommand().getClass());
+        }
+    }
+
+    @Test
     void no_subcommand_or_help_gets_every_subcommand() {
         assertThat(DfuCli.commandLine().getSubcommands().keySet())
                 .contains("flash", "simulate", "station", "demo", "pkg", "help");
