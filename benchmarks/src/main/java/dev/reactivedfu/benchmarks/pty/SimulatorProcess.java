@@ -51,6 +51,11 @@ final class SimulatorProcess implements AutoCloseable {
         return link;
     }
 
+    /** The board's process id (the JVM's: the launcher execs java). */
+    long pid() {
+        return process.pid();
+    }
+
     /** The trace's lines so far. */
     List<String> traceLines() {
         try {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Start-up time of {@code dfu flash}: launch to the first byte the board receives. Each run starts a fresh board
- * ({@code dfu simulate --pty --trace}, whose trace opens with the wall-clock time of its model time 0), notes the
+ * ({@code dfu simulate --pty --trace}, whose trace opens with the wall-clock time of its model time 0), waits until
+ * the board's JVM is idle (its own start-up done: a real board does not share the host's cores), notes the
  * wall clock, starts {@code dfu flash --port LINK PACKAGE} through the launcher, and waits for the first host frame
  * in the trace (the simulator logs a request when its last byte arrived; with no modelled baud that is when socat
  * handed it over); then stops the flash (Ctrl-C: it stops between frames) and the board. Prints each run, the
@@ -73,6 +74,7 @@ public final class StartupTime {
         for (int r = 0; r < runs; r++) {
             Path runDir = Files.createDirectories(dir.resolve("run" + r));
             try (SimulatorProcess board = SimulatorProcess.start(dfu, runDir, List.of())) {
+                settle(board.pid());
                 List<String> command = new ArrayList<>(List.of(flashDfu.toString()));
                 flash.forEach(a -> command.add(a.equals("LINK") ? board.link().toString() : a));
                 ProcessBuilder pb = new ProcessBuilder(command)
@@ -146,6 +148,23 @@ public final class StartupTime {
         boolean named = out.contains("-XX:SharedArchiveFile=");
         return ok && named ? "used (-Xshare:on accepts it)" : named ? "NOT usable: " + out.trim() : "none (the launcher "
                 + "passed no -XX:SharedArchiveFile)";
+    }
+
+    /**
+     * Waits until the board's JVM has used no CPU for 100 ms (at most 3 s): it prints its link before its own
+     * start-up has quite ended, and a real board is not on the host's cores, so the flash is timed on an idle machine.
+     */
+    static void settle(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        double before = cpuSeconds(pid);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            double now = cpuSeconds(pid);
+            if (now == before) {
+                return;
+            }
+            before = now;
+        }
     }
 
     /** User + system CPU seconds of a process so far (Linux {@code /proc/PID/stat}, 100 ticks a second), or NaN. */
