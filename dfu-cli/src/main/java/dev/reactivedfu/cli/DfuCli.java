@@ -53,7 +53,8 @@ public final class DfuCli implements Runnable {
      */
     static CommandLine commandLine(String... args) {
         if (args.length > 0 && conventionalClass(args[0]) == FlashCommand.class) {
-            FlashWarmup.start(); // before picocli reads the first annotation, so that all of its work runs beside
+            // before picocli reads the first annotation, so that all of its work runs beside
+            FlashWarmup.start(givesKey(args));
         }
         Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
         if (only == null) {
@@ -87,6 +88,16 @@ public final class DfuCli implements Runnable {
             }
         }
         return null;
+    }
+
+    /** Whether {@code dfu flash ARGS} checks a signature ({@code --key FILE} or {@code --key=FILE}). */
+    private static boolean givesKey(String... args) {
+        for (String a : args) {
+            if (a.equals("--key") || a.startsWith("--key=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code dev.reactivedfu.cli.NameCommand} for {@code name}, when there is such a class; else null. */

@@ -1,6 +1,7 @@
 package dev.reactivedfu.cli;
 
 import dev.reactivedfu.archive.DfuPackageReader;
+import dev.reactivedfu.archive.PublicKeys;
 import dev.reactivedfu.netty.slip.SlipFrameDecoder;
 import dev.reactivedfu.netty.transport.DfuEventLoops;
 import dev.reactivedfu.netty.transport.DfuPipeline;
@@ -18,6 +19,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,20 +49,23 @@ final class FlashWarmup {
     private FlashWarmup() {
     }
 
-    /** Starts the warm-up once per process. */
-    static void start() {
+    /**
+     * Starts the warm-up once per process; {@code signed}: the flash checks a signature ({@code --key}), so the
+     * signature check's code (BouncyCastle's among it) is warmed too.
+     */
+    static void start(boolean signed) {
         if (!STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(FlashWarmup::run, "dfu-warmup");
+        Thread t = new Thread(() -> run(signed), "dfu-warmup");
         t.setDaemon(true);
         t.start();
     }
 
-    private static void run() {
+    private static void run(boolean signed) {
         try {
             FlashCommand.skipNettyJfr(); // before the first Netty class initialises
-            readBuiltInPackage();
+            readBuiltInPackage(signed);
             LoggerFactory.getILoggerFactory();
             DfuEventLoops.shared();
             pipeline();
@@ -80,14 +85,23 @@ final class FlashWarmup {
     }
 
     /**
-     * The package check's code (zip, manifest JSON, init packet protobuf, hashes) run once on the built-in package,
-     * so that the user's package, read on the main thread as soon as the options are parsed, finds it ready. No key:
-     * BouncyCastle loads only when {@code --key} is given.
+     * The package check's code (zip, manifest JSON, init packet protobuf, hashes, and with {@code signed} the key's
+     * PEM and the ECDSA check) run once on the built-in package and its key, so that the user's package, read on the
+     * main thread as soon as the options are parsed, finds it ready. BouncyCastle loads only when {@code --key} is
+     * given.
      */
-    private static void readBuiltInPackage() throws IOException {
-        try (InputStream in = FlashWarmup.class.getResourceAsStream(DemoCommand.BUILT_IN_PACKAGE)) {
-            if (in != null) {
-                new DfuPackageReader().read("built-in package", in.readAllBytes());
+    private static void readBuiltInPackage(boolean signed) throws IOException {
+        try (InputStream in = FlashWarmup.class.getResourceAsStream(DemoCommand.BUILT_IN_PACKAGE);
+             InputStream key = FlashWarmup.class.getResourceAsStream(DemoCommand.BUILT_IN_KEY)) {
+            if (in == null) {
+                return;
+            }
+            DfuPackageReader reader = new DfuPackageReader();
+            if (signed && key != null) {
+                reader.read("built-in package", in.readAllBytes(),
+                        PublicKeys.parse("built-in key", new String(key.readAllBytes(), StandardCharsets.US_ASCII)));
+            } else {
+                reader.read("built-in package", in.readAllBytes());
             }
         }
     }
