@@ -52,11 +52,12 @@ public final class DfuCli implements Runnable {
      * good part of {@code dfu flash}'s start-up before its first frame); otherwise {@link #commandLine()}.
      */
     static CommandLine commandLine(String... args) {
-        if (args.length > 0 && conventionalClass(args[0]) == FlashCommand.class) {
-            // before picocli reads the first annotation, so that all of its work runs beside
+        Class<?> conventional = args.length == 0 ? null : conventionalClass(args[0]);
+        if (conventional == FlashCommand.class) {
+            // before picocli reads its first annotation, so that all of picocli's work runs beside the warm-up
             FlashWarmup.start(givesKey(args));
         }
-        Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
+        Class<?> only = args.length == 0 ? null : subcommandNamed(args[0], conventional);
         if (only == null) {
             return commandLine();
         }
@@ -73,12 +74,11 @@ public final class DfuCli implements Runnable {
 
     /**
      * The subcommand class listed on {@link DfuCli} under this name or alias, except {@code help}; else null. Tried
-     * first by the naming convention ({@code dfu flash} is {@link FlashCommand}), which reads one subcommand's
-     * annotations instead of all of them.
+     * first by the naming convention ({@code conventional}, the {@link #conventionalClass} of {@code name}: {@code dfu
+     * flash} is {@link FlashCommand}), which reads one subcommand's annotations instead of all of them.
      */
-    private static Class<?> subcommandNamed(String name) {
+    private static Class<?> subcommandNamed(String name, Class<?> conventional) {
         List<Class<?>> listed = Arrays.asList(DfuCli.class.getAnnotation(Command.class).subcommands());
-        Class<?> conventional = conventionalClass(name);
         if (conventional != null && listed.contains(conventional) && names(conventional, name)) {
             return conventional;
         }
