@@ -18,39 +18,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
-import reactor.test.publisher.TestPublisher;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ExchangeTest {
 
-    /** A connection whose inbound frames the test pushes, and whose sends it records. */
-    private static class ScriptedConnection implements DfuConnection {
-        final TestPublisher<DfuInbound> inbound = TestPublisher.createCold();
-        final List<DfuRequest> sent = new ArrayList<>();
-
-        @Override
-        public Mono<Void> send(DfuRequest request) {
-            return Mono.fromRunnable(() -> sent.add(request));
-        }
-
-        @Override
-        public Flux<DfuInbound> inbound() {
-            return inbound.flux();
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return Mono.empty();
-        }
-    }
-
-    private final ScriptedConnection connection = new ScriptedConnection();
+    private final TestConnection connection = new TestConnection();
 
     /** Runs {@code work} on an exchange created inside the (virtual-time) supplier. */
     private <T> Flux<T> withExchange(Function<Exchange, Mono<T>> work) {
@@ -164,7 +140,7 @@ class ExchangeTest {
     void an_answer_that_arrived_before_the_connection_was_lost_is_still_delivered() {
         DfuResponse.Ack ack = new DfuResponse.Ack(OpCode.EXECUTE);
         // the device answers its final EXECUTE and resets at once: both before the send completes
-        ScriptedConnection c = new ScriptedConnection() {
+        TestConnection c = new TestConnection() {
             @Override
             public Mono<Void> send(DfuRequest request) {
                 return Mono.fromRunnable(() -> {

@@ -1,7 +1,6 @@
 package dev.reactivedfu.transfer;
 
 import dev.reactivedfu.error.DfuTimeoutException;
-import dev.reactivedfu.protocol.DfuInbound;
 import dev.reactivedfu.protocol.DfuRequest;
 import dev.reactivedfu.protocol.DfuResponse;
 import dev.reactivedfu.protocol.OpCode;
@@ -10,12 +9,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
-import reactor.test.publisher.TestPublisher;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,36 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LineAwareTimeoutTest {
 
     /** A port with {@code line}'s facts whose sends complete after {@code hold} (RTS/CTS holding the host back). */
-    private static final class Port implements DfuConnection {
-        final TestPublisher<DfuInbound> inbound = TestPublisher.createCold();
-        final List<DfuRequest> sent = new ArrayList<>();
-        final LinkFacts line;
-        Duration hold = Duration.ZERO;
-
-        Port(LinkFacts line) {
-            this.line = line;
-        }
-
-        @Override
-        public Mono<Void> send(DfuRequest request) {
-            Mono<Void> take = Mono.fromRunnable(() -> sent.add(request));
-            return hold.isZero() ? take : Mono.delay(hold, Schedulers.parallel()).then(take);
-        }
-
-        @Override
-        public LinkFacts link() {
-            return line;
-        }
-
-        @Override
-        public Flux<DfuInbound> inbound() {
-            return inbound.flux();
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return Mono.empty();
-        }
+    private static TestConnection port(LinkFacts line, Duration hold) {
+        return new TestConnection(line, request -> hold.isZero() ? Mono.empty()
+                : Mono.delay(hold, Schedulers.parallel()).then());
     }
 
     /** 64 writes of 64 bytes none of which needs an escape: 66 bytes each on the wire. */
@@ -67,7 +36,7 @@ class LineAwareTimeoutTest {
         return Flux.range(0, 64).concatMap(i -> x.write(new DfuRequest.Write(data))).then();
     }
 
-    private static <T> Flux<T> on(Port port, Function<Exchange, Mono<T>> work) {
+    private static <T> Flux<T> on(TestConnection port, Function<Exchange, Mono<T>> work) {
         Exchange exchange = new Exchange(port, "test", DfuOptions.defaults(), Schedulers.parallel());
         return exchange.attach(work.apply(exchange).flux());
     }
@@ -78,7 +47,7 @@ class LineAwareTimeoutTest {
 
     @Test
     void with_4_kib_queued_ahead_at_115200_baud_the_crc_timeout_starts_after_they_left() {
-        Port port = new Port(new LinkFacts(115_200, false, 0));
+        TestConnection port = port(new LinkFacts(115_200, false, 0), Duration.ZERO);
 
         StepVerifier.withVirtualTime(() -> on(port, x -> fourKib(x).then(x.request(new DfuRequest.CrcGet()))))
                 .expectSubscription()
@@ -92,7 +61,7 @@ class LineAwareTimeoutTest {
 
     @Test
     void an_answer_that_comes_after_the_timeout_but_before_the_queued_bytes_and_the_timeout_is_taken() {
-        Port port = new Port(new LinkFacts(115_200, false, 0));
+        TestConnection port = port(new LinkFacts(115_200, false, 0), Duration.ZERO);
         DfuResponse.Crc crc = new DfuResponse.Crc(4096, 0x1234);
 
         StepVerifier.withVirtualTime(() -> on(port, x -> fourKib(x).then(x.request(new DfuRequest.CrcGet()))))
@@ -105,7 +74,7 @@ class LineAwareTimeoutTest {
 
     @Test
     void without_a_baud_rate_nothing_is_queued_ahead_and_the_timeout_starts_when_the_send_completed() {
-        Port port = new Port(LinkFacts.UNKNOWN);
+        TestConnection port = port(LinkFacts.UNKNOWN, Duration.ZERO);
 
         StepVerifier.withVirtualTime(() -> on(port, x -> fourKib(x).then(x.request(new DfuRequest.CrcGet()))))
                 .expectSubscription()
@@ -117,8 +86,7 @@ class LineAwareTimeoutTest {
 
     @Test
     void with_flow_control_holding_the_host_back_longer_than_the_timeout_no_timeout_fires() {
-        Port port = new Port(new LinkFacts(1_000_000, true, 0));
-        port.hold = Duration.ofSeconds(5);
+        TestConnection port = port(new LinkFacts(1_000_000, true, 0), Duration.ofSeconds(5));
         DfuResponse.Crc crc = new DfuResponse.Crc(0, 0);
 
         StepVerifier.withVirtualTime(() -> on(port, x -> x.request(new DfuRequest.CrcGet())))
@@ -132,8 +100,7 @@ class LineAwareTimeoutTest {
 
     @Test
     void with_flow_control_holding_the_host_back_the_timeout_still_fires_once_the_bytes_left_and_nothing_came() {
-        Port port = new Port(new LinkFacts(1_000_000, true, 0));
-        port.hold = Duration.ofSeconds(5);
+        TestConnection port = port(new LinkFacts(1_000_000, true, 0), Duration.ofSeconds(5));
 
         StepVerifier.withVirtualTime(() -> on(port, x -> x.request(new DfuRequest.CrcGet())))
                 .expectSubscription()

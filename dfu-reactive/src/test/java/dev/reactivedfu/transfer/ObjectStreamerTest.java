@@ -30,8 +30,9 @@ class ObjectStreamerTest {
 
     private final byte[] bytes = random(12 * CHUNK);
     private final LocalImage image = new LocalImage(bytes);
-    private final List<DfuRequest.Write> writes = new ArrayList<>();
-    private final TestPublisher<DfuInbound> inbound = TestPublisher.createCold();
+    private final TestConnection connection = new TestConnection();
+    private final List<DfuRequest> writes = connection.sent;
+    private final TestPublisher<DfuInbound> inbound = connection.inbound;
     private final List<DfuEvent> events = new ArrayList<>();
 
     private static byte[] random(int size) {
@@ -39,23 +40,6 @@ class ObjectStreamerTest {
         new Random(3).nextBytes(b);
         return b;
     }
-
-    private final DfuConnection connection = new DfuConnection() {
-        @Override
-        public Mono<Void> send(DfuRequest request) {
-            return Mono.fromRunnable(() -> writes.add((DfuRequest.Write) request));
-        }
-
-        @Override
-        public Flux<DfuInbound> inbound() {
-            return inbound.flux();
-        }
-
-        @Override
-        public Mono<Void> close() {
-            return Mono.empty();
-        }
-    };
 
     private final ObjectStreamer.Tracker tracker = new ObjectStreamer.Tracker() {
         @Override
@@ -135,28 +119,12 @@ class ObjectStreamerTest {
     void with_prn_0_every_write_waits_for_the_previous_send_to_complete() {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        DfuConnection slowPort = new DfuConnection() {
-            @Override
-            public Mono<Void> send(DfuRequest request) {
-                return Mono.defer(() -> {
-                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                    return Mono.delay(Duration.ofMillis(5), Schedulers.parallel())
-                            .doOnNext(t -> writes.add((DfuRequest.Write) request))
-                            .doOnTerminate(inFlight::decrementAndGet)
-                            .then();
-                });
-            }
-
-            @Override
-            public Flux<DfuInbound> inbound() {
-                return inbound.flux();
-            }
-
-            @Override
-            public Mono<Void> close() {
-                return Mono.empty();
-            }
-        };
+        TestConnection slowPort = new TestConnection(LinkFacts.UNKNOWN, request -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return Mono.delay(Duration.ofMillis(5), Schedulers.parallel())
+                    .doOnTerminate(inFlight::decrementAndGet)
+                    .then();
+        });
 
         StepVerifier.withVirtualTime(() -> {
                     Exchange exchange = new Exchange(slowPort, "test", DfuOptions.defaults(), Schedulers.parallel());
@@ -167,7 +135,7 @@ class ObjectStreamerTest {
                 .thenAwait(Duration.ofMillis(12 * 5))
                 .verifyComplete();
         assertThat(maxInFlight).hasValue(1);
-        assertThat(concatenated()).isEqualTo(bytes);
+        assertThat(concatenated(slowPort.sent)).isEqualTo(bytes);
     }
 
     @Test
@@ -236,54 +204,42 @@ class ObjectStreamerTest {
     }
 
     private byte[] concatenated() {
+        return concatenated(writes);
+    }
+
+    private static byte[] concatenated(List<DfuRequest> writes) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        writes.forEach(w -> out.writeBytes(w.data()));
+        writes.forEach(w -> out.writeBytes(((DfuRequest.Write) w).data()));
         return out.toByteArray();
     }
 
     @Test
     void writes_are_handed_to_the_port_before_the_previous_send_completed_and_stay_in_order() {
         // a port that takes the bytes but completes no send (RTS/CTS holding the host back)
-        List<DfuRequest.Write> handed = new ArrayList<>();
         List<Sinks.Empty<Void>> pending = new ArrayList<>();
-        DfuConnection held = new DfuConnection() {
-            @Override
-            public Mono<Void> send(DfuRequest request) {
-                return Mono.defer(() -> {
-                    handed.add((DfuRequest.Write) request);
-                    Sinks.Empty<Void> done = Sinks.empty();
-                    pending.add(done);
-                    return done.asMono();
-                });
-            }
-
-            @Override
-            public Flux<DfuInbound> inbound() {
-                return inbound.flux();
-            }
-
-            @Override
-            public Mono<Void> close() {
-                return Mono.empty();
-            }
-        };
+        TestConnection held = new TestConnection(LinkFacts.UNKNOWN, request -> {
+            Sinks.Empty<Void> done = Sinks.empty();
+            pending.add(done);
+            return done.asMono();
+        });
+        List<DfuRequest> handed = held.sent;
         Exchange exchange = new Exchange(held, "test", DfuOptions.defaults(), Schedulers.parallel());
 
         StepVerifier.withVirtualTime(() -> exchange.attach(ObjectStreamer.stream(exchange, image, 0, bytes.length,
                         CHUNK, 12, 12, Duration.ofSeconds(1), tracker)))
                 .expectSubscription()
                 // no send completed, yet the whole credit is with the port, in the image's order
-                .then(() -> assertThat(handed).extracting(DfuRequest.Write::length).hasSize(12))
+                .then(() -> assertThat(handed).extracting(w -> ((DfuRequest.Write) w).length()).hasSize(12))
                 .then(() -> {
                     for (int i = 0; i < handed.size(); i++) {
-                        assertThat(handed.get(i).data()).isEqualTo(java.util.Arrays.copyOfRange(bytes, i * CHUNK,
+                        assertThat(((DfuRequest.Write) handed.get(i)).data()).isEqualTo(java.util.Arrays.copyOfRange(bytes, i * CHUNK,
                                 (i + 1) * CHUNK));
                     }
                 })
                 // held for ten WRITE timeouts: no watchdog runs while the port has not let the writes go
                 .expectNoEvent(Duration.ofSeconds(10))
                 .then(() -> pending.forEach(Sinks.Empty::tryEmitEmpty))
-                .then(() -> inbound.next(notificationAfter(12)))
+                .then(() -> held.inbound.next(notificationAfter(12)))
                 .expectNextMatches(e -> e instanceof DfuEvent.CrcVerified v && v.offset() == 12 * CHUNK)
                 .verifyComplete();
     }
